@@ -1,0 +1,3 @@
+from waywo.cli import main
+
+main()

@@ -1,0 +1,84 @@
+"""The one configuration object, read from ``WAYWO_*`` variables and ``.env``."""
+
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
+DEFAULT_PORT = 8008
+
+
+class Settings(BaseSettings):
+    """Everything an operator can set; read once at an entry point, then passed down."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="WAYWO_", env_file=".env", extra="ignore", frozen=True
+    )
+
+    data_dir: Path = Field(
+        Path("./data"), description="Holds the SQLite file and the vector index."
+    )
+    redis_url: str = Field(
+        DEFAULT_REDIS_URL,
+        description="Broker, result store and cache; its DB number is ours.",
+    )
+
+    llm_url: str | None = Field(
+        None,
+        description="OpenAI-style base URL ending in /v1, e.g. http://127.0.0.1:11434/v1.",
+    )
+    llm_model: str | None = None
+    llm_api_key: SecretStr | None = None
+
+    embedder_url: str | None = Field(
+        None, description="Root URL of the embedding service."
+    )
+    embedder_model: str | None = None
+    embedder_api_key: SecretStr | None = None
+    embedder_health_path: str = "/health"
+
+    reranker_url: str | None = Field(
+        None, description="Root URL of the rerank service."
+    )
+    reranker_model: str | None = None
+    reranker_api_key: SecretStr | None = None
+    reranker_health_path: str = "/health"
+
+    admin_token: SecretStr | None = Field(
+        None, description="When set, destructive admin routes need 'Bearer <token>'."
+    )
+
+    hn_firebase_url: str = "https://hacker-news.firebaseio.com/v0"
+    hn_algolia_url: str = "https://hn.algolia.com/api/v1"
+
+    host: str = "127.0.0.1"
+    port: int = Field(DEFAULT_PORT, ge=1, le=65535)
+
+    health_timeout: float = Field(5.0, gt=0, description="Seconds per service probe.")
+    llm_timeout: float = Field(120.0, gt=0)
+    embedder_timeout: float = Field(30.0, gt=0)
+    reranker_timeout: float = Field(30.0, gt=0)
+    hn_timeout: float = Field(15.0, gt=0)
+    redis_timeout: float = Field(2.0, gt=0, description="Seconds to connect to Redis.")
+    sqlite_busy_timeout: float = Field(
+        10.0, gt=0, description="Seconds to wait on a lock."
+    )
+
+    log_level: str = "INFO"
+
+    @cached_property
+    def database_path(self) -> Path:
+        """Return the SQLite file inside the data directory."""
+        return self.data_dir / "waywo.sqlite3"
+
+    @cached_property
+    def index_dir(self) -> Path:
+        """Return the folder that holds the vector index."""
+        return self.data_dir / "index"
+
+    @property
+    def uses_default_redis(self) -> bool:
+        """Tell whether the operator left the Redis URL at its default."""
+        return self.redis_url == DEFAULT_REDIS_URL

@@ -1,0 +1,1 @@
+"""SQLite storage: the schema, the engine and its migrations."""

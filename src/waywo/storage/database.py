@@ -1,0 +1,78 @@
+"""The SQLite engine (WAL, busy timeout, foreign keys) and schema migrations."""
+
+import fcntl
+import logging
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from waywo.errors import StorageError, describe_error
+
+logger = logging.getLogger(__name__)
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+@cache
+def get_engine(database_path: Path, busy_timeout: float = 10.0) -> Engine:
+    """Return the process-wide engine for one SQLite file, creating its folder."""
+    database_path.parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(
+        f"sqlite:///{database_path}",
+        connect_args={"timeout": busy_timeout, "check_same_thread": False},
+    )
+    event.listen(engine, "connect", _configure_connection)
+    return engine
+
+
+def _configure_connection(connection: sqlite3.Connection, _record: Any) -> None:
+    """Turn on WAL, foreign keys and a busy timeout on every new connection."""
+    busy_ms = int(connection.execute("PRAGMA busy_timeout").fetchone()[0])
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={max(busy_ms, 1000)}")
+    cursor.close()
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """Yield a session that commits on success and rolls back on any error."""
+    session = sessionmaker(engine, expire_on_commit=False)()
+    try:
+        yield session
+        session.commit()
+    except SQLAlchemyError as exc:
+        session.rollback()
+        raise StorageError(f"Database error: {describe_error(exc)}") from exc
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the database schema up to the newest migration.
+
+    The API and the workers may start together; a lock file next to the database
+    makes them migrate one after the other.
+    """
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    lock_path = Path(str(engine.url.database) + ".migrate-lock")
+    with lock_path.open("w") as lock, engine.begin() as connection:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+    logger.info("Database schema is up to date (%s)", engine.url.database)
