@@ -1,0 +1,1 @@
+"""Finding projects: the vector index, and later keyword and hybrid search."""

@@ -1,0 +1,303 @@
+"""A quantized (int8) vector index over the stored project embeddings.
+
+The index is one ``.npz`` file in the data directory. A rebuild writes a new file
+beside it and renames it over the old one, so a search in flight keeps the arrays
+it loaded, and every process (API, workers) sees the new file on its next search.
+
+A search scans the int8 codes for candidates, then re-scores them with the float
+vectors stored in SQLite, so the similarity it reports is the true cosine and a
+deleted project cannot appear. Rows embedded after the last rebuild are scanned
+exactly, so they are found before the next rebuild.
+
+Known limit: the scan converts int8 blocks to float32 in numpy, about memory speed;
+it is a correct first version, not a fast one.
+"""
+
+import logging
+import os
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import BinaryIO
+
+import numpy as np
+from sqlalchemy import Engine, func, select
+
+from waywo.errors import IndexBuildError, WaywoError
+from waywo.storage.database import session_scope
+from waywo.storage.embeddings import from_blob
+from waywo.storage.models import Project, utc_now
+
+logger = logging.getLogger(__name__)
+
+INDEX_FILE = "vectors.npz"
+SCAN_BLOCK_ROWS = 8192
+MIN_CANDIDATES = 100
+
+
+@dataclass(frozen=True)
+class IndexSnapshot:
+    """One loaded version of the index: row ids, int8 codes and their scales."""
+
+    ids: np.ndarray
+    codes: np.ndarray
+    scales: np.ndarray
+    model: str
+    built_at: datetime
+
+    @property
+    def size(self) -> int:
+        """Return the number of indexed vectors."""
+        return int(self.ids.shape[0])
+
+
+@dataclass(frozen=True)
+class RebuildSummary:
+    """What a rebuild produced."""
+
+    vectors: int
+    dimension: int
+    model: str | None
+    seconds: float
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """A project and its cosine similarity to the query."""
+
+    project_id: int
+    similarity: float
+
+
+def quantize(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return int8 codes and per-row scales of the unit-normalized rows."""
+    unit = normalize_rows(vectors)
+    peaks = np.abs(unit).max(axis=1) if len(unit) else np.zeros(0, np.float32)
+    scales = np.where(peaks > 0, peaks / 127.0, 1.0).astype(np.float32)
+    codes = np.rint(unit / scales[:, None]).astype(np.int8)
+    return codes, scales
+
+
+def normalize_rows(vectors: np.ndarray) -> np.ndarray:
+    """Return the rows scaled to unit length; zero rows stay zero."""
+    vectors = np.asarray(vectors, dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=-1, keepdims=True)
+    return np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
+
+
+class VectorIndex:
+    """The index of one data directory, for the vectors of one embedding model."""
+
+    _cache: dict[Path, tuple[tuple[int, int, int], IndexSnapshot]] = {}
+    _cache_lock = threading.Lock()
+
+    def __init__(self, directory: Path, engine: Engine, model: str | None) -> None:
+        self.directory = directory
+        self.path = directory / INDEX_FILE
+        self.engine = engine
+        self.model = model
+
+    def rebuild(self) -> RebuildSummary:
+        """Quantize every stored embedding of the model and swap the new file in."""
+        started = time.perf_counter()
+        built_at = utc_now()
+
+        model = self.model or self._most_common_model()
+        ids, vectors = self._read_embeddings(model)
+        codes, scales = quantize(vectors)
+        self._write(ids, codes, scales, model or "", built_at)
+
+        summary = RebuildSummary(
+            vectors=len(ids),
+            dimension=int(codes.shape[1]) if codes.ndim == 2 else 0,
+            model=model,
+            seconds=time.perf_counter() - started,
+        )
+        logger.info(
+            "Rebuilt vector index: %d vectors, dim %d, %.2f s",
+            summary.vectors,
+            summary.dimension,
+            summary.seconds,
+        )
+        return summary
+
+    def search(self, query: np.ndarray, limit: int = 10) -> list[SearchHit]:
+        """Return the projects nearest to the query, best first, by true cosine."""
+        snapshot = self.load()
+        model = self.model or (snapshot and snapshot.model) or self._most_common_model()
+        if snapshot is not None and snapshot.model != model:
+            snapshot = None  # built for another model: scan the stored rows instead
+        unit_query = normalize_rows(np.asarray(query, dtype=np.float32)[None, :])[0]
+
+        candidate_ids: list[int] = []
+        if snapshot is not None and snapshot.size:
+            self._check_dimension(snapshot, unit_query)
+            candidate_count = max(limit * 10, MIN_CANDIDATES)
+            candidate_ids = self._scan(snapshot, unit_query, candidate_count)
+
+        since = snapshot.built_at if snapshot else None
+        rows = self._read_vectors(candidate_ids, model, since)
+        return self._rank_exactly(rows, unit_query, limit)
+
+    def load(self) -> IndexSnapshot | None:
+        """Return the newest index on disk, loading it only when the file changed."""
+        try:
+            handle = self.path.open("rb")
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise WaywoError(f"Cannot read vector index {self.path}: {exc}") from exc
+
+        with handle:
+            status = os.fstat(handle.fileno())
+            key = (status.st_ino, status.st_mtime_ns, status.st_size)
+            with self._cache_lock:
+                cached = self._cache.get(self.path)
+                if cached and cached[0] == key:
+                    return cached[1]
+            snapshot = self._read_snapshot(handle)
+
+        with self._cache_lock:
+            self._cache[self.path] = (key, snapshot)
+        return snapshot
+
+    def clear(self) -> None:
+        """Remove the index file; searches then scan the stored vectors exactly."""
+        self.path.unlink(missing_ok=True)
+
+    def _most_common_model(self) -> str | None:
+        with session_scope(self.engine) as session:
+            return session.scalar(
+                select(Project.embedding_model)
+                .where(Project.embedding.is_not(None))
+                .group_by(Project.embedding_model)
+                .order_by(func.count().desc())
+                .limit(1)
+            )
+
+    def _read_embeddings(self, model: str | None) -> tuple[np.ndarray, np.ndarray]:
+        with session_scope(self.engine) as session:
+            rows = session.execute(
+                select(Project.id, Project.embedding)
+                .where(Project.embedding.is_not(None))
+                .where(Project.embedding_model == model)
+                .order_by(Project.id)
+            ).all()
+        ids = np.fromiter((row.id for row in rows), dtype=np.int64, count=len(rows))
+        if not rows:
+            return ids, np.zeros((0, 0), dtype=np.float32)
+        return ids, np.vstack([from_blob(row.embedding) for row in rows])
+
+    def _write(
+        self,
+        ids: np.ndarray,
+        codes: np.ndarray,
+        scales: np.ndarray,
+        model: str,
+        built_at: datetime,
+    ) -> None:
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            descriptor, temporary = tempfile.mkstemp(
+                dir=self.directory, prefix=".vectors-", suffix=".npz"
+            )
+        except OSError as exc:
+            raise self._write_error(exc) from exc
+
+        try:
+            with os.fdopen(descriptor, "wb") as file:
+                np.savez(
+                    file,
+                    ids=ids,
+                    codes=codes,
+                    scales=scales,
+                    model=np.array(model),
+                    built_at=np.array(built_at.isoformat()),
+                )
+                file.flush()
+                os.fsync(file.fileno())
+            os.replace(temporary, self.path)
+        except OSError as exc:
+            raise self._write_error(exc) from exc
+        finally:
+            Path(temporary).unlink(missing_ok=True)
+
+    def _write_error(self, exc: OSError) -> IndexBuildError:
+        reason = exc.strerror or str(exc)
+        return IndexBuildError(
+            f"Cannot write the vector index at {self.path}: {reason}"
+        )
+
+    @staticmethod
+    def _read_snapshot(handle: BinaryIO) -> IndexSnapshot:
+        with np.load(handle, allow_pickle=False) as archive:
+            return IndexSnapshot(
+                ids=archive["ids"],
+                codes=archive["codes"],
+                scales=archive["scales"],
+                model=str(archive["model"]),
+                built_at=datetime.fromisoformat(str(archive["built_at"])),
+            )
+
+    @staticmethod
+    def _check_dimension(snapshot: IndexSnapshot, query: np.ndarray) -> None:
+        if snapshot.codes.shape[1] != query.shape[0]:
+            raise WaywoError(
+                f"Query has {query.shape[0]} dimensions; the index of model "
+                f"{snapshot.model!r} has {snapshot.codes.shape[1]}"
+            )
+
+    @staticmethod
+    def _scan(snapshot: IndexSnapshot, query: np.ndarray, count: int) -> list[int]:
+        scores = np.empty(snapshot.size, dtype=np.float32)
+        for start in range(0, snapshot.size, SCAN_BLOCK_ROWS):
+            block = snapshot.codes[start : start + SCAN_BLOCK_ROWS]
+            scores[start : start + len(block)] = block.astype(np.float32) @ query
+        scores *= snapshot.scales
+
+        count = min(count, snapshot.size)
+        best = np.argpartition(-scores, count - 1)[:count]
+        return snapshot.ids[best].tolist()
+
+    def _read_vectors(
+        self, ids: list[int], model: str | None, since: datetime | None
+    ) -> list[tuple[int, bytes]]:
+        """Read the float vectors of the candidates and of rows newer than the index."""
+        live_rows = (
+            select(Project.id, Project.embedding)
+            .where(Project.embedding.is_not(None))
+            .where(Project.embedding_model == model)
+        )
+        with session_scope(self.engine) as session:
+            rows = [
+                tuple(row)
+                for row in session.execute(live_rows.where(Project.id.in_(ids)))
+            ]
+            fresh = (
+                live_rows
+                if since is None
+                else live_rows.where(Project.updated_at >= since)
+            )
+            rows += [tuple(row) for row in session.execute(fresh)]
+        return rows  # type: ignore[return-value]
+
+    @staticmethod
+    def _rank_exactly(
+        rows: list[tuple[int, bytes]], query: np.ndarray, limit: int
+    ) -> list[SearchHit]:
+        unique = dict(rows)
+        if not unique:
+            return []
+        ids = list(unique)
+        vectors = normalize_rows(np.vstack([from_blob(unique[i]) for i in ids]))
+        if vectors.shape[1] != query.shape[0]:
+            raise WaywoError(
+                f"Query has {query.shape[0]} dimensions; stored vectors have "
+                f"{vectors.shape[1]}"
+            )
+        similarities = vectors @ query
+        order = np.argsort(-similarities)[:limit]
+        return [SearchHit(ids[i], float(similarities[i])) for i in order]
