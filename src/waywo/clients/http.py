@@ -1,0 +1,69 @@
+"""The HTTP plumbing every client shares: one logged request, errors translated."""
+
+import asyncio
+import logging
+import time
+from typing import Any
+
+import httpx
+
+from waywo.errors import ServiceUnavailableError, describe_error
+from waywo.urls import redact_url
+
+logger = logging.getLogger(__name__)
+
+
+async def get_json(
+    service: str, url: str, *, timeout: float, headers: dict[str, str] | None = None
+) -> Any:
+    """GET a URL and return its JSON body, or raise ``ServiceUnavailableError``.
+
+    ``timeout`` bounds the whole call, not each phase, so a slow trickle of bytes
+    cannot stretch it.
+    """
+    started = time.perf_counter()
+    try:
+        async with httpx.AsyncClient(timeout=timeout) as client:
+            response = await asyncio.wait_for(client.get(url, headers=headers), timeout)
+    except (httpx.TimeoutException, TimeoutError) as exc:
+        _log_failure(service, url, started, "timeout")
+        raise ServiceUnavailableError(f"Timed out after {timeout:g} s") from exc
+    except httpx.HTTPError as exc:
+        reason = describe_error(exc)
+        _log_failure(service, url, started, reason)
+        raise ServiceUnavailableError(reason) from exc
+
+    logger.info(
+        "%s GET %s -> %d in %.0f ms",
+        service,
+        redact_url(url),
+        response.status_code,
+        _milliseconds_since(started),
+    )
+    if response.is_error:
+        raise ServiceUnavailableError(
+            f"HTTP {response.status_code} {response.reason_phrase}"
+        )
+    try:
+        return response.json()
+    except ValueError as exc:
+        raise ServiceUnavailableError("Answer is not valid JSON") from exc
+
+
+def bearer_headers(api_key: str | None) -> dict[str, str]:
+    """Return an Authorization header for the key, or none without a key."""
+    return {"Authorization": f"Bearer {api_key}"} if api_key else {}
+
+
+def _log_failure(service: str, url: str, started: float, reason: str) -> None:
+    logger.info(
+        "%s GET %s failed in %.0f ms: %s",
+        service,
+        redact_url(url),
+        _milliseconds_since(started),
+        reason,
+    )
+
+
+def _milliseconds_since(started: float) -> float:
+    return (time.perf_counter() - started) * 1000

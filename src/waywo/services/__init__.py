@@ -1,0 +1,1 @@
+"""What waywo does, independent of how it is called (HTTP, CLI or worker)."""

@@ -1,0 +1,111 @@
+"""Operating the system: counts, destructive resets and the vector index rebuild."""
+
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, Engine, ScalarSelect, delete, func, select
+
+from waywo import redis_store
+from waywo.errors import WaywoError
+from waywo.search.vector_index import RebuildSummary, VectorIndex
+from waywo.settings import Settings
+from waywo.storage.database import session_scope
+from waywo.storage.models import Base, Comment, CommentState, Post, Project
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class DatabaseCounts:
+    """Row counts the admin page shows."""
+
+    posts: int
+    comments: int
+    replies: int
+    comments_pending: int
+    comments_processed: int
+    comments_failed: int
+    projects: int
+    valid_projects: int
+    invalid_projects: int
+    projects_with_embeddings: int
+
+
+@dataclass(frozen=True)
+class ResetOutcome:
+    """How one store's reset ended: ``error`` is None on success."""
+
+    store: str
+    error: str | None = None
+
+    @property
+    def is_success(self) -> bool:
+        """Tell whether the reset was done."""
+        return self.error is None
+
+
+def count_rows(engine: Engine) -> DatabaseCounts:
+    """Count posts, top-level comments by state, replies and projects in one query."""
+    top_level = Comment.parent_id.is_(None)
+
+    def count(model: type[Base], *conditions: ColumnElement[bool]) -> ScalarSelect[int]:
+        return (
+            select(func.count()).select_from(model).where(*conditions).scalar_subquery()
+        )
+
+    query = select(
+        count(Post),
+        count(Comment, top_level),
+        count(Comment, Comment.parent_id.is_not(None)),
+        count(Comment, top_level, Comment.state == CommentState.PENDING),
+        count(Comment, top_level, Comment.state == CommentState.PROCESSED),
+        count(Comment, top_level, Comment.state == CommentState.FAILED),
+        count(Project),
+        count(Project, Project.is_valid.is_(True)),
+        count(Project, Project.is_valid.is_(False)),
+        count(Project, Project.embedding.is_not(None)),
+    )
+    with session_scope(engine) as session:
+        values = session.execute(query).one()
+    return DatabaseCounts(*(int(value) for value in values))
+
+
+def reset_sqlite(engine: Engine, index: VectorIndex) -> None:
+    """Delete every post, comment and project in one transaction, and the index.
+
+    The schema and its migration version stay, so the next request can write.
+    """
+    with session_scope(engine) as session:
+        for table in reversed(Base.metadata.sorted_tables):
+            session.execute(delete(table))
+    index.clear()
+    logger.info("SQLite database reset")
+
+
+def reset_redis(settings: Settings) -> None:
+    """Flush our Redis database: task results, queued tasks and cached data."""
+    redis_store.flush(settings)
+    logger.info("Redis database flushed (%s)", redis_store.redacted_url(settings))
+
+
+def reset_everything(
+    settings: Settings, engine: Engine, index: VectorIndex
+) -> list[ResetOutcome]:
+    """Reset SQLite, then Redis; a failure of one never stops the other."""
+    outcomes = []
+    for store, reset in (
+        ("sqlite", lambda: reset_sqlite(engine, index)),
+        ("redis", lambda: reset_redis(settings)),
+    ):
+        try:
+            reset()
+            outcomes.append(ResetOutcome(store))
+        except WaywoError as exc:
+            logger.error("Reset of %s failed: %s", store, exc.message)
+            outcomes.append(ResetOutcome(store, exc.message))
+    return outcomes
+
+
+def rebuild_index(index: VectorIndex) -> RebuildSummary:
+    """Rebuild the vector index from the stored embeddings."""
+    return index.rebuild()
