@@ -1,0 +1,38 @@
+"""The FastAPI application: routes, error handling and start-up migrations."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from waywo import __version__
+from waywo.api.errors import install_error_handlers
+from waywo.api.routes import admin, health
+from waywo.settings import Settings
+from waywo.storage.database import get_engine, migrate
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app for these settings (read from the environment when omitted)."""
+    settings = settings or Settings()
+    engine = get_engine(settings.database_path, settings.sqlite_busy_timeout)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        migrate(engine)
+        yield
+
+    app = FastAPI(
+        title="waywo",
+        version=__version__,
+        description="A searchable index of the projects in Hacker News' monthly "
+        '"What are you working on?" threads.',
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+
+    install_error_handlers(app)
+    app.include_router(health.router)
+    app.include_router(admin.router)
+    return app

@@ -1,0 +1,49 @@
+"""Dependencies routes declare: the settings, the engine, the index, the admin check."""
+
+import secrets
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import Engine
+
+from waywo.errors import UnauthorizedError
+from waywo.search.vector_index import VectorIndex
+from waywo.settings import Settings
+
+bearer = HTTPBearer(auto_error=False, description="The admin token, when one is set.")
+
+
+def get_settings(request: Request) -> Settings:
+    """Return the settings the app was created with."""
+    return request.app.state.settings  # type: ignore[no-any-return]
+
+
+def get_engine(request: Request) -> Engine:
+    """Return the app's SQLite engine."""
+    return request.app.state.engine  # type: ignore[no-any-return]
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+EngineDep = Annotated[Engine, Depends(get_engine)]
+
+
+def get_vector_index(settings: SettingsDep, engine: EngineDep) -> VectorIndex:
+    """Return the vector index of the configured embedding model."""
+    return VectorIndex(settings.index_dir, engine, settings.embedder_model)
+
+
+VectorIndexDep = Annotated[VectorIndex, Depends(get_vector_index)]
+
+
+def require_admin(
+    settings: SettingsDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> None:
+    """Refuse the request unless it carries the admin token, when one is configured."""
+    if settings.admin_token is None:
+        return
+    expected = settings.admin_token.get_secret_value().encode()
+    given = credentials.credentials.encode() if credentials else b""
+    if not secrets.compare_digest(given, expected):
+        raise UnauthorizedError("A valid admin token is required: 'Bearer <token>'")

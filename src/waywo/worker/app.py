@@ -1,0 +1,39 @@
+"""The Celery app: Redis (the configured URL and database) as broker and result store.
+
+Celery needs its app at import time, so this module reads the settings from the
+environment once, the same way every entry point does.
+"""
+
+from celery import Celery
+
+from waywo.settings import Settings
+
+RESULT_TTL_SECONDS = 24 * 3600
+
+
+def create_celery(settings: Settings) -> Celery:
+    """Return a Celery app whose broker and results live in our Redis database."""
+    app = Celery(
+        "waywo",
+        broker=settings.redis_url,
+        backend=settings.redis_url,
+        include=["waywo.worker.tasks"],
+    )
+    app.conf.update(
+        task_serializer="json",
+        result_serializer="json",
+        accept_content=["json"],
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        task_track_started=True,
+        worker_prefetch_multiplier=1,
+        worker_hijack_root_logger=False,
+        result_expires=RESULT_TTL_SECONDS,
+        broker_connection_retry_on_startup=True,
+        redis_socket_connect_timeout=settings.redis_timeout,
+        broker_transport_options={"socket_connect_timeout": settings.redis_timeout},
+    )
+    return app
+
+
+celery_app = create_celery(Settings())
