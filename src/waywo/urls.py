@@ -14,5 +14,7 @@ def redact_url(url: str) -> str:
 
 
 def join_url(base: str, path: str) -> str:
-    """Join a service root and a path with exactly one slash between them."""
-    return base.rstrip("/") + "/" + path.lstrip("/")
+    """Append a path to a service URL's path, keeping its query string."""
+    parts = urlsplit(base)
+    joined = parts.path.rstrip("/") + "/" + path.lstrip("/")
+    return urlunsplit(parts._replace(path=joined))

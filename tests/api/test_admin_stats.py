@@ -1,0 +1,71 @@
+"""GET /api/admin/stats against a real SQLite file and the real Redis."""
+
+import httpx
+import redis
+from sqlalchemy import Engine
+
+from tests.conftest import run_api
+from tests.support.loopback import closed_port
+from tests.support.seed import seed_catalogue
+from waywo.settings import Settings
+
+SPEC_FIELDS = {
+    "posts_count",
+    "comments_count",
+    "projects_count",
+    "valid_projects_count",
+    "invalid_projects_count",
+    "projects_with_embeddings",
+    "redis_keys_count",
+    "redis_memory_used",
+    "redis_connected",
+}
+
+
+def test_stats_count_seeded_rows_exactly(
+    api_url: str, engine: Engine, redis_url: str
+) -> None:
+    """Every documented count matches the seeded rows; Redis keys are ours only."""
+    seeded = seed_catalogue(engine)
+    client = redis.Redis.from_url(redis_url)
+    client.set("waywo:test:a", "1")
+    client.set("waywo:test:b", "2")
+
+    stats = httpx.get(f"{api_url}/api/admin/stats").json()
+
+    assert stats.keys() >= SPEC_FIELDS
+    assert stats["posts_count"] == seeded.posts
+    assert stats["comments_count"] == seeded.comments
+    assert stats["replies_count"] == seeded.replies
+    assert stats["projects_count"] == seeded.projects
+    assert stats["valid_projects_count"] == seeded.valid_projects
+    assert stats["invalid_projects_count"] == seeded.invalid_projects
+    assert stats["projects_with_embeddings"] == seeded.projects_with_embeddings
+    assert stats["comments_pending_count"] == seeded.comments_pending
+    assert stats["comments_processed_count"] == seeded.comments_processed
+    assert stats["comments_failed_count"] == seeded.comments_failed
+    assert stats["redis_keys_count"] == 2
+    assert stats["redis_memory_used"][-1] in "BKMG"
+    assert stats["redis_connected"] is True
+    assert "redis_error" not in stats
+
+
+def test_stats_fall_back_when_redis_is_unreachable(
+    settings: Settings, engine: Engine
+) -> None:
+    """With Redis on a closed port, stats still answer 200 with the fallbacks."""
+    seed_catalogue(engine)
+    down = settings.model_copy(
+        update={"redis_url": f"redis://127.0.0.1:{closed_port()}/0"}
+    )
+
+    for url in run_api(down):
+        response = httpx.get(f"{url}/api/admin/stats")
+
+    stats = response.json()
+    assert response.status_code == 200
+    assert stats["posts_count"] == 3
+    assert stats["redis_keys_count"] == 0
+    assert stats["redis_memory_used"] == "unknown"
+    assert stats["redis_connected"] is False
+    assert stats["redis_error"] == "Connection refused"

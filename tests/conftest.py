@@ -1,0 +1,78 @@
+"""Fixtures shared by every test: settings on a temporary data dir, real Redis, app."""
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+from sqlalchemy import Engine
+
+from tests.support.loopback import serve_in_thread
+from waywo import local_redis
+from waywo.api.app import create_app
+from waywo.redis_store import is_reachable
+from waywo.settings import Settings
+from waywo.storage.database import get_engine, migrate
+
+REDIS_SERVER_URL = "redis://127.0.0.1:6379"
+TEST_REDIS_DB = 15
+NEIGHBOUR_REDIS_DB = 14
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Yield the URL of a running Redis on 6379, starting one when none answers."""
+    if is_reachable(REDIS_SERVER_URL):
+        yield REDIS_SERVER_URL
+        return
+    process = local_redis.start(REDIS_SERVER_URL, tmp_path_factory.mktemp("redis"))
+    yield REDIS_SERVER_URL
+    process.terminate()
+    process.wait(10)
+
+
+@pytest.fixture
+def redis_url(redis_server: str) -> Iterator[str]:
+    """Yield the URL of an empty Redis database that tests own; emptied after too."""
+    url = f"{redis_server}/{TEST_REDIS_DB}"
+    client = redis.Redis.from_url(url)
+    client.flushdb()
+    yield url
+    client.flushdb()
+    client.close()
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Keep a developer's WAYWO_* variables and .env file out of the tests."""
+    for name in list(os.environ):
+        if name.startswith("WAYWO_"):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture
+def settings(tmp_path: Path, redis_url: str) -> Settings:
+    """Return settings on a fresh data directory and the test Redis database."""
+    return Settings(data_dir=tmp_path / "data", redis_url=redis_url, _env_file=None)
+
+
+@pytest.fixture
+def engine(settings: Settings) -> Engine:
+    """Return a migrated engine on the test's own SQLite file."""
+    engine = get_engine(settings.database_path, settings.sqlite_busy_timeout)
+    migrate(engine)
+    return engine
+
+
+def run_api(settings: Settings) -> Iterator[str]:
+    """Serve the real app for these settings on loopback; yield its URL."""
+    with serve_in_thread(create_app(settings)) as url:
+        yield url
+
+
+@pytest.fixture
+def api_url(settings: Settings, engine: Engine) -> Iterator[str]:
+    """Yield the URL of the real app on uvicorn, over the test's settings."""
+    yield from run_api(settings)

@@ -1,0 +1,1 @@
+"""Real HTTP servers that stand in for outside services during tests."""

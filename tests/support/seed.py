@@ -1,0 +1,115 @@
+"""Known rows for tests: threads, comments and projects with exact counts."""
+
+from dataclasses import dataclass
+
+import numpy as np
+from sqlalchemy import Engine
+
+from waywo.storage.database import session_scope
+from waywo.storage.embeddings import to_blob
+from waywo.storage.models import Comment, CommentState, Post, Project
+
+EMBEDDING_MODEL = "test-embedder"
+EMBEDDING_DIM = 8
+
+
+@dataclass(frozen=True)
+class SeededCounts:
+    """What ``seed_catalogue`` wrote."""
+
+    posts: int = 3
+    comments: int = 10
+    replies: int = 2
+    projects: int = 7
+    valid_projects: int = 5
+    invalid_projects: int = 2
+    projects_with_embeddings: int = 4
+    comments_pending: int = 6
+    comments_processed: int = 3
+    comments_failed: int = 1
+
+
+def make_post(post_id: int, month: int) -> Post:
+    """Return a thread of 2024 for that month."""
+    return Post(
+        id=post_id,
+        title=f"Ask HN: What are you working on? (2024-{month:02d})",
+        author="david927",
+        time=1_704_067_200 + month * 2_592_000,
+        year=2024,
+        month=month,
+        score=100 + month,
+        descendants=300,
+    )
+
+
+def make_comment(
+    comment_id: int,
+    post_id: int,
+    parent_id: int | None = None,
+    state: CommentState = CommentState.PENDING,
+) -> Comment:
+    """Return a comment with a short HTML text."""
+    return Comment(
+        id=comment_id,
+        post_id=post_id,
+        parent_id=parent_id,
+        author=f"maker{comment_id}",
+        time=1_704_100_000 + comment_id,
+        text_html=f"<p>Comment {comment_id} about my project</p>",
+        state=state,
+    )
+
+
+def make_project(
+    comment_id: int,
+    title: str,
+    vector: np.ndarray | None = None,
+    is_valid: bool = True,
+) -> Project:
+    """Return a project; with a vector, it has an embedding of the test model."""
+    return Project(
+        comment_id=comment_id,
+        is_valid=is_valid,
+        invalid_reason=None if is_valid else "Not a project: a personal task",
+        title=title,
+        short_description=f"{title} in a few words",
+        description=f"{title}, described in one sentence.",
+        hashtags=["test", "seed", "waywo"],
+        urls=[],
+        idea_score=6 if is_valid else None,
+        complexity_score=5 if is_valid else None,
+        embedding=None if vector is None else to_blob(vector),
+        embedding_model=None if vector is None else EMBEDDING_MODEL,
+        embedding_dim=None if vector is None else len(vector),
+    )
+
+
+def seed_catalogue(engine: Engine, seed: int = 7) -> SeededCounts:
+    """Write 3 posts, 10 top-level comments, 2 replies and 7 projects.
+
+    Of the projects, 2 are invalid and 4 have embeddings; of the comments, 6 are
+    pending, 3 processed and 1 failed.
+    """
+    random = np.random.default_rng(seed)
+    states = [CommentState.PROCESSED] * 3 + [CommentState.FAILED]
+    states += [CommentState.PENDING] * 6
+
+    with session_scope(engine) as session:
+        session.add_all(make_post(100 + month, month) for month in (1, 2, 3))
+        session.flush()
+        session.add_all(
+            make_comment(1000 + n, 100 + (n % 3) + 1, state=states[n])
+            for n in range(10)
+        )
+        session.flush()
+        session.add_all([make_comment(2000, 101, 1000), make_comment(2001, 102, 1001)])
+        session.add_all(
+            make_project(1000 + n, f"Project {n}", random.normal(size=EMBEDDING_DIM))
+            for n in range(4)
+        )
+        session.add(make_project(1004, "Project 4"))
+        session.add_all(
+            make_project(1005 + n, f"Chore {n}", is_valid=False) for n in range(2)
+        )
+    return SeededCounts()
