@@ -87,8 +87,11 @@ def _ensure_redis(
             "WAYWO_REDIS_URL to let waywo start a local one"
         )
     process = local_redis.start(settings.redis_url, settings.data_dir / "redis")
-    binary, origin = local_redis.find_server_binary()
-    console.print(f"No Redis answered at {shown_url}: started a local one ({origin}).")
+    origin = local_redis.find_server_binary()[1]
+    console.print(
+        f"No Redis answered at {shown_url}: started a local one ({origin}).",
+        soft_wrap=True,
+    )
     return process
 
 
