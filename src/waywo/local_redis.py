@@ -54,7 +54,10 @@ def start(url: str, work_dir: Path, timeout: float = 10.0) -> subprocess.Popen[b
         "--dir", str(work_dir),
         "--logfile", str(work_dir / "redis.log"),
     ]  # fmt: skip
-    process = subprocess.Popen(arguments, stdin=subprocess.DEVNULL)
+    # Its own session: a terminal's Ctrl-C must not stop Redis before its clients.
+    process = subprocess.Popen(
+        arguments, stdin=subprocess.DEVNULL, start_new_session=True
+    )
 
     deadline = time.monotonic() + timeout
     while not is_reachable(url, timeout=0.5):

@@ -16,7 +16,7 @@ index_app = typer.Typer(help="Manage the vector index.", no_args_is_help=True)
 app.add_typer(index_app, name="index")
 
 console = Console()
-error_console = Console(stderr=True)
+error_console = Console(stderr=True, soft_wrap=True)
 
 
 def load_settings() -> Settings:

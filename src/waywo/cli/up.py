@@ -134,7 +134,8 @@ def _raise_if_any_exited(children: list[tuple[str, subprocess.Popen[bytes]]]) ->
 
 def _stop(children: list[tuple[str, subprocess.Popen[bytes]]]) -> None:
     """Stop the API first, then the worker, then Redis, each with a grace period."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for stop_signal in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(stop_signal, signal.SIG_IGN)
     for name, process in reversed(children):
         if process.poll() is not None:
             continue
