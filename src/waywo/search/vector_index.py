@@ -7,7 +7,9 @@ it loaded, and every process (API, workers) sees the new file on its next search
 A search scans the int8 codes for candidates, then re-scores them with the float
 vectors stored in SQLite, so the similarity it reports is the true cosine and a
 deleted project cannot appear. Rows embedded after the last rebuild are scanned
-exactly, so they are found before the next rebuild.
+exactly, so they are found before the next rebuild: a trigger numbers every
+embedding write in commit order (``embedding_seq``), and the index records the
+highest number it has seen.
 
 Known limit: the scan converts int8 blocks to float32 in numpy, about memory speed;
 it is a correct first version, not a fast one.
@@ -19,7 +21,6 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
@@ -29,7 +30,7 @@ from sqlalchemy import Engine, func, select
 from waywo.errors import IndexBuildError, WaywoError
 from waywo.storage.database import session_scope
 from waywo.storage.embeddings import from_blob
-from waywo.storage.models import Project, utc_now
+from waywo.storage.models import Project
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +47,7 @@ class IndexSnapshot:
     codes: np.ndarray
     scales: np.ndarray
     model: str
-    built_at: datetime
+    indexed_through_seq: int
 
     @property
     def size(self) -> int:
@@ -103,12 +104,14 @@ class VectorIndex:
     def rebuild(self) -> RebuildSummary:
         """Quantize every stored embedding of the model and swap the new file in."""
         started = time.perf_counter()
-        built_at = utc_now()
 
+        # Read the watermark first: a row committed during the read is then either
+        # in the index, above the watermark, or both; never neither.
+        watermark = self._highest_embedding_seq()
         model = self.model or self._most_common_model()
         ids, vectors = self._read_embeddings(model)
         codes, scales = quantize(vectors)
-        self._write(ids, codes, scales, model or "", built_at)
+        self._write(ids, codes, scales, model or "", watermark)
 
         summary = RebuildSummary(
             vectors=len(ids),
@@ -138,8 +141,8 @@ class VectorIndex:
             candidate_count = max(limit * 10, MIN_CANDIDATES)
             candidate_ids = self._scan(snapshot, unit_query, candidate_count)
 
-        since = snapshot.built_at if snapshot else None
-        rows = self._read_vectors(candidate_ids, model, since)
+        watermark = snapshot.indexed_through_seq if snapshot else None
+        rows = self._read_vectors(candidate_ids, model, watermark)
         return self._rank_exactly(rows, unit_query, limit)
 
     def load(self) -> IndexSnapshot | None:
@@ -167,6 +170,10 @@ class VectorIndex:
     def clear(self) -> None:
         """Remove the index file; searches then scan the stored vectors exactly."""
         self.path.unlink(missing_ok=True)
+
+    def _highest_embedding_seq(self) -> int:
+        with session_scope(self.engine) as session:
+            return session.scalar(select(func.max(Project.embedding_seq))) or 0
 
     def _most_common_model(self) -> str | None:
         with session_scope(self.engine) as session:
@@ -197,7 +204,7 @@ class VectorIndex:
         codes: np.ndarray,
         scales: np.ndarray,
         model: str,
-        built_at: datetime,
+        watermark: int,
     ) -> None:
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
@@ -215,7 +222,7 @@ class VectorIndex:
                     codes=codes,
                     scales=scales,
                     model=np.array(model),
-                    built_at=np.array(built_at.isoformat()),
+                    indexed_through_seq=np.array(watermark),
                 )
                 file.flush()
                 os.fsync(file.fileno())
@@ -239,7 +246,7 @@ class VectorIndex:
                 codes=archive["codes"],
                 scales=archive["scales"],
                 model=str(archive["model"]),
-                built_at=datetime.fromisoformat(str(archive["built_at"])),
+                indexed_through_seq=int(archive["indexed_through_seq"]),
             )
 
     @staticmethod
@@ -263,7 +270,7 @@ class VectorIndex:
         return snapshot.ids[best].tolist()
 
     def _read_vectors(
-        self, ids: list[int], model: str | None, since: datetime | None
+        self, ids: list[int], model: str | None, watermark: int | None
     ) -> list[tuple[int, bytes]]:
         """Read the float vectors of the candidates and of rows newer than the index."""
         live_rows = (
@@ -278,8 +285,8 @@ class VectorIndex:
             ]
             fresh = (
                 live_rows
-                if since is None
-                else live_rows.where(Project.updated_at >= since)
+                if watermark is None
+                else live_rows.where(Project.embedding_seq > watermark)
             )
             rows += [tuple(row) for row in session.execute(fresh)]
         return rows  # type: ignore[return-value]

@@ -71,8 +71,9 @@ def migrate(engine: Engine) -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     lock_path = Path(str(engine.url.database) + ".migrate-lock")
-    with lock_path.open("w") as lock, engine.begin() as connection:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    with lock_path.open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # before connecting: that sets WAL mode
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
     logger.info("Database schema is up to date (%s)", engine.url.database)

@@ -144,6 +144,11 @@ class Project(Base):
     )
     embedding_model: Mapped[str | None] = mapped_column(Text)
     embedding_dim: Mapped[int | None] = mapped_column(Integer)
+    embedding_seq: Mapped[int | None] = mapped_column(
+        Integer,
+        doc="Set by a trigger on every embedding write, in commit order: the vector "
+        "index scans rows above the number it was built at.",
+    )
 
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utc_now
@@ -167,5 +172,5 @@ class Project(Base):
         CheckConstraint(
             "is_valid OR invalid_reason IS NOT NULL", name="invalid_has_reason"
         ),
-        Index("ix_projects_updated_at", "updated_at"),
+        Index("ix_projects_embedding_seq", "embedding_seq"),
     )

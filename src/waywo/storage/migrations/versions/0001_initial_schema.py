@@ -16,6 +16,23 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+# SQLite has one writer at a time, holding the lock until it commits, so numbers
+# taken as MAX + 1 inside a write follow commit order. The vector index relies on it.
+EMBEDDING_SEQ_TRIGGER = """
+CREATE TRIGGER {name} AFTER {event} ON projects
+WHEN NEW.embedding IS NOT NULL
+BEGIN
+    UPDATE projects
+    SET embedding_seq = (SELECT COALESCE(MAX(embedding_seq), 0) + 1 FROM projects)
+    WHERE id = NEW.id;
+END
+"""
+TRIGGER_NAMES = {
+    "INSERT": "projects_embedding_seq_on_insert",
+    "UPDATE OF embedding": "projects_embedding_seq_on_update",
+}
+
+
 def upgrade() -> None:
     """Apply this revision."""
     op.create_table(
@@ -89,6 +106,7 @@ def upgrade() -> None:
         sa.Column("embedding", sa.LargeBinary(), nullable=True),
         sa.Column("embedding_model", sa.Text(), nullable=True),
         sa.Column("embedding_dim", sa.Integer(), nullable=True),
+        sa.Column("embedding_seq", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint(
@@ -110,13 +128,19 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_projects_comment_id"), ["comment_id"], unique=False
         )
-        batch_op.create_index("ix_projects_updated_at", ["updated_at"], unique=False)
+        batch_op.create_index(
+            "ix_projects_embedding_seq", ["embedding_seq"], unique=False
+        )
+    for event in ("INSERT", "UPDATE OF embedding"):
+        op.execute(EMBEDDING_SEQ_TRIGGER.format(name=TRIGGER_NAMES[event], event=event))
 
 
 def downgrade() -> None:
     """Revert this revision."""
+    for name in TRIGGER_NAMES.values():
+        op.execute(f"DROP TRIGGER IF EXISTS {name}")
     with op.batch_alter_table("projects", schema=None) as batch_op:
-        batch_op.drop_index("ix_projects_updated_at")
+        batch_op.drop_index("ix_projects_embedding_seq")
         batch_op.drop_index(batch_op.f("ix_projects_comment_id"))
 
     op.drop_table("projects")
