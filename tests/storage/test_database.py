@@ -237,7 +237,7 @@ def read_embedding_seq(engine: Engine, project_id: int) -> int | None:
 
 def test_every_embedding_write_takes_the_next_sequence_number(engine: Engine) -> None:
     """Inserts and re-embeddings number up; other updates and bare rows do not."""
-    add_thread(engine, post_id=1, comment_id=10)
+    add_thread(engine, post_id=1, comment_id=10)  # its project takes number 1
     with session_scope(engine) as session:
         first = make_project(10, "First", np.ones(4))
         second = make_project(10, "Second", np.ones(4))
@@ -253,7 +253,7 @@ def test_every_embedding_write_takes_the_next_sequence_number(engine: Engine) ->
         session.get_one(Project, first.id).embedding = np.zeros(4, "<f4").tobytes()
     seq_after_reembedding = read_embedding_seq(engine, first.id)
 
-    assert seqs_on_insert == {1, 2}
+    assert seqs_on_insert == {2, 3}
     assert seq_after_bookmark == seq_of_second
     assert read_embedding_seq(engine, bare.id) is None
-    assert seq_after_reembedding == 3
+    assert seq_after_reembedding == 4
