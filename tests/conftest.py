@@ -8,7 +8,7 @@ import pytest
 import redis
 from sqlalchemy import Engine
 
-from tests.support.loopback import serve_in_thread
+from tests.support.loopback import closed_port, serve_in_thread
 from waywo import local_redis
 from waywo.api.app import create_app
 from waywo.redis_store import is_reachable
@@ -56,6 +56,14 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 def settings(tmp_path: Path, redis_url: str) -> Settings:
     """Return settings on a fresh data directory and the test Redis database."""
     return Settings(data_dir=tmp_path / "data", redis_url=redis_url, _env_file=None)
+
+
+@pytest.fixture
+def redis_down_settings(settings: Settings) -> Settings:
+    """Return the test settings with Redis on a port where nothing listens."""
+    return settings.model_copy(
+        update={"redis_url": f"redis://127.0.0.1:{closed_port()}/0"}
+    )
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """The errors waywo raises, each carrying the HTTP status it maps to.
 
     WaywoError
+    ├── ConfigurationError       500  a setting is missing or malformed
     ├── NotFoundError            404
     ├── UnauthorizedError        401
     ├── ServiceUnavailableError  503  an outside service (Redis, LLM, ...) failed
@@ -22,6 +23,10 @@ class WaywoError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+class ConfigurationError(WaywoError):
+    """A setting is missing or malformed."""
 
 
 class NotFoundError(WaywoError):

@@ -11,3 +11,5 @@ def configure_logging(level: str) -> None:
     )
     # httpx logs every request at INFO with the full URL; ours redact secrets.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    # Alembic narrates each start-up; waywo logs one line of its own instead.
+    logging.getLogger("alembic").setLevel(logging.WARNING)

@@ -2,9 +2,12 @@
 
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from waywo.errors import ConfigurationError
 
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 DEFAULT_PORT = 8008
@@ -66,7 +69,12 @@ class Settings(BaseSettings):
         10.0, gt=0, description="Seconds to wait on a lock."
     )
 
-    log_level: str = "INFO"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_case_level(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
 
     @cached_property
     def database_path(self) -> Path:
@@ -82,3 +90,15 @@ class Settings(BaseSettings):
     def uses_default_redis(self) -> bool:
         """Tell whether the operator left the Redis URL at its default."""
         return self.redis_url == DEFAULT_REDIS_URL
+
+
+def read_settings() -> Settings:
+    """Read the settings, turning a malformed value into a ``ConfigurationError``."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"WAYWO_{'_'.join(map(str, error['loc'])).upper()}: {error['msg']}"
+            for error in exc.errors()
+        )
+        raise ConfigurationError(f"Invalid settings: {problems}") from exc

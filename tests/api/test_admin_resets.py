@@ -5,7 +5,6 @@ import redis
 from sqlalchemy import Engine, func, select
 
 from tests.conftest import NEIGHBOUR_REDIS_DB, REDIS_SERVER_URL, run_api
-from tests.support.loopback import closed_port
 from tests.support.seed import seed_catalogue
 from waywo.settings import Settings
 from waywo.storage.database import session_scope
@@ -83,15 +82,12 @@ def test_reset_all_resets_both(api_url: str, engine: Engine, redis_url: str) -> 
 
 
 def test_reset_all_with_redis_down_still_resets_sqlite(
-    settings: Settings, engine: Engine
+    redis_down_settings: Settings, engine: Engine
 ) -> None:
     """Redis unreachable: 207, the SQLite part done, the Redis error reported."""
     seed_catalogue(engine)
-    down = settings.model_copy(
-        update={"redis_url": f"redis://127.0.0.1:{closed_port()}/0"}
-    )
 
-    for url in run_api(down):
+    for url in run_api(redis_down_settings):
         response = httpx.delete(f"{url}/api/admin/reset-all")
 
     assert response.status_code == 207
@@ -107,13 +103,10 @@ def test_reset_all_with_redis_down_still_resets_sqlite(
     assert count_all_rows(engine) == 0
 
 
-def test_reset_redis_with_redis_down_is_an_error(settings: Settings) -> None:
+def test_reset_redis_with_redis_down_is_an_error(redis_down_settings: Settings) -> None:
     """Redis unreachable: reset-redis answers 500 with the reason."""
-    down = settings.model_copy(
-        update={"redis_url": f"redis://127.0.0.1:{closed_port()}/0"}
-    )
 
-    for url in run_api(down):
+    for url in run_api(redis_down_settings):
         response = httpx.delete(f"{url}/api/admin/reset-redis")
 
     assert response.status_code == 500

@@ -5,7 +5,6 @@ import redis
 from sqlalchemy import Engine
 
 from tests.conftest import run_api
-from tests.support.loopback import closed_port
 from tests.support.seed import seed_catalogue
 from waywo.settings import Settings
 
@@ -51,15 +50,12 @@ def test_stats_count_seeded_rows_exactly(
 
 
 def test_stats_fall_back_when_redis_is_unreachable(
-    settings: Settings, engine: Engine
+    redis_down_settings: Settings, engine: Engine
 ) -> None:
     """With Redis on a closed port, stats still answer 200 with the fallbacks."""
     seed_catalogue(engine)
-    down = settings.model_copy(
-        update={"redis_url": f"redis://127.0.0.1:{closed_port()}/0"}
-    )
 
-    for url in run_api(down):
+    for url in run_api(redis_down_settings):
         response = httpx.get(f"{url}/api/admin/stats")
 
     stats = response.json()

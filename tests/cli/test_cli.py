@@ -99,6 +99,20 @@ def test_error_message_keeps_a_long_path_on_one_line(tmp_path: Path) -> None:
     assert str(index_path) in result.stderr
 
 
+def test_a_malformed_setting_exits_1_naming_the_variable(
+    env: dict[str, str],
+) -> None:
+    """A bad WAYWO_* value is one clear error line, not a traceback."""
+    env |= {"WAYWO_PORT": "eighty", "WAYWO_HEALTH_TIMEOUT": "-1"}
+
+    result = run_waywo("stats", env=env)
+
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("Error: Invalid settings: WAYWO_PORT:")
+    assert "WAYWO_HEALTH_TIMEOUT: Input should be greater than 0" in result.stderr
+
+
 def test_help_lists_the_commands() -> None:
     """``--help`` names each command an operator needs."""
     result = CliRunner().invoke(app, ["--help"])

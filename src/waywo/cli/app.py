@@ -4,7 +4,7 @@ import typer
 from rich.console import Console
 
 from waywo.logs import configure_logging
-from waywo.settings import Settings
+from waywo.settings import Settings, read_settings
 
 app = typer.Typer(
     name="waywo",
@@ -21,6 +21,6 @@ error_console = Console(stderr=True, soft_wrap=True)
 
 def load_settings() -> Settings:
     """Read the settings and set up logging, as every command does first."""
-    settings = Settings()
+    settings = read_settings()
     configure_logging(settings.log_level)
     return settings

@@ -29,6 +29,17 @@ class Base(DeclarativeBase):
     """Declarative base of every table."""
 
 
+class Timestamped:
+    """When a row was first written and last changed, in UTC."""
+
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utc_now
+    )
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utc_now, onupdate=utc_now
+    )
+
+
 class CommentState(StrEnum):
     """Where a comment stands in extraction."""
 
@@ -37,7 +48,7 @@ class CommentState(StrEnum):
     FAILED = "failed"
 
 
-class Post(Base):
+class Post(Timestamped, Base):
     """A monthly "What are you working on?" thread (an HN story)."""
 
     __tablename__ = "posts"
@@ -53,13 +64,6 @@ class Post(Base):
     text_html: Mapped[str | None] = mapped_column(Text)
     url: Mapped[str | None] = mapped_column(Text)
     collected_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utc_now
-    )
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utc_now, onupdate=utc_now
-    )
-
     comments: Mapped[list["Comment"]] = relationship(
         back_populates="post", passive_deletes=True
     )
@@ -70,7 +74,7 @@ class Post(Base):
     )
 
 
-class Comment(Base):
+class Comment(Timestamped, Base):
     """An HN comment of a thread; top-level ones (no parent) describe projects."""
 
     __tablename__ = "comments"
@@ -98,13 +102,6 @@ class Comment(Base):
     llm_latency_ms: Mapped[float | None] = mapped_column(Float)
     processed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
-    created_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utc_now
-    )
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utc_now, onupdate=utc_now
-    )
-
     post: Mapped[Post] = relationship(back_populates="comments")
     projects: Mapped[list["Project"]] = relationship(
         back_populates="comment", passive_deletes=True
@@ -119,7 +116,7 @@ class Comment(Base):
     )
 
 
-class Project(Base):
+class Project(Timestamped, Base):
     """A project an LLM found in a comment, valid or not, with its embedding."""
 
     __tablename__ = "projects"
@@ -148,13 +145,6 @@ class Project(Base):
         Integer,
         doc="Set by a trigger on every embedding write, in commit order: the vector "
         "index scans rows above the number it was built at.",
-    )
-
-    created_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utc_now
-    )
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utc_now, onupdate=utc_now
     )
 
     comment: Mapped[Comment] = relationship(back_populates="projects")

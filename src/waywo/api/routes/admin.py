@@ -128,20 +128,18 @@ def reset_all(
             status="success", message="All databases have been reset", results=results
         )
 
-    errors = [f"{STORE_NAMES[failure.store]}: {failure.error}" for failure in failures]
-    if len(failures) < len(outcomes):
-        response.status_code = status.HTTP_207_MULTI_STATUS
-        return ResetAllResult(
-            status="partial",
-            message="Some databases failed to reset",
-            errors=errors,
-            results=results,
-        )
-    response.status_code = status.HTTP_500_INTERNAL_SERVER_ERROR
+    is_partial = len(failures) < len(outcomes)
+    response.status_code = (
+        status.HTTP_207_MULTI_STATUS
+        if is_partial
+        else status.HTTP_500_INTERNAL_SERVER_ERROR
+    )
     return ResetAllResult(
-        status="error",
-        message="All databases failed to reset",
-        errors=errors,
+        status="partial" if is_partial else "error",
+        message=f"{'Some' if is_partial else 'All'} databases failed to reset",
+        errors=[
+            f"{STORE_NAMES[failure.store]}: {failure.error}" for failure in failures
+        ],
         results=results,
     )
 
