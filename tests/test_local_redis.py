@@ -2,11 +2,13 @@
 
 from pathlib import Path
 
+import psutil
 import pytest
 import redis
 
 from tests.support.loopback import closed_port
 from waywo import local_redis
+from waywo.errors import ServiceUnavailableError
 
 
 def test_embedded_redis_starts_when_no_system_binary(
@@ -44,3 +46,20 @@ def test_only_passwordless_loopback_urls_count_as_local(
 ) -> None:
     """waywo never starts a server for a remote or password-protected URL."""
     assert local_redis.is_local(url) is is_local
+
+
+def test_a_server_that_never_answers_is_stopped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A redis-server that does not answer in time is killed, not left behind."""
+    fake_server = tmp_path / "redis-server"
+    fake_server.write_text('#!/bin/sh\necho $$ > "$0.pid"\nexec sleep 60\n')
+    fake_server.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    url = f"redis://127.0.0.1:{closed_port()}/0"
+
+    with pytest.raises(ServiceUnavailableError, match="Redis did not start"):
+        local_redis.start(url, tmp_path / "redis", timeout=1.0)
+
+    pid = int((tmp_path / "redis-server.pid").read_text())
+    assert not psutil.pid_exists(pid)

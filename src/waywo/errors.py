@@ -6,13 +6,15 @@
     ├── UnauthorizedError        401
     ├── ServiceUnavailableError  503  an outside service (Redis, LLM, ...) failed
     ├── StorageError             500  SQLite could not do what was asked
-    └── IndexBuildError          500  the vector index could not be rebuilt
+    ├── ResetError               500  a store could not be reset
+    └── VectorIndexError         500  the vector index could not be written or read
 
 Lower-layer exceptions (httpx, redis, sqlite) are translated where they are caught,
 with the original chained, so the API and the CLI only ever see these.
 """
 
 import errno
+import os
 
 
 class WaywoError(Exception):
@@ -51,8 +53,12 @@ class StorageError(WaywoError):
     """The SQLite database could not be read or written."""
 
 
-class IndexBuildError(WaywoError):
-    """The vector index could not be rebuilt."""
+class ResetError(WaywoError):
+    """A store (SQLite or Redis) could not be reset."""
+
+
+class VectorIndexError(WaywoError):
+    """The vector index could not be written, read, or used for this query."""
 
 
 def describe_error(exc: BaseException) -> str:
@@ -66,7 +72,7 @@ def describe_error(exc: BaseException) -> str:
     while current is not None and id(current) not in seen:
         seen.add(id(current))
         if isinstance(current, OSError) and current.errno in errno.errorcode:
-            return current.strerror or str(current)
+            return os.strerror(current.errno or 0)
         current = current.__cause__ or current.__context__
 
     text = str(exc).strip()

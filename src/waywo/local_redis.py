@@ -59,15 +59,24 @@ def start(url: str, work_dir: Path, timeout: float = 10.0) -> subprocess.Popen[b
         arguments, stdin=subprocess.DEVNULL, start_new_session=True
     )
 
-    deadline = time.monotonic() + timeout
-    while not is_reachable(url, timeout=0.5):
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            raise ServiceUnavailableError(
-                f"Redis ({origin}) did not start on port {port}; "
-                f"see {work_dir / 'redis.log'}"
-            )
-        time.sleep(0.1)
+    try:
+        _wait_until_reachable(url, process, timeout)
+    except BaseException:  # also Ctrl-C: never leave a server behind
+        process.kill()
+        process.wait()
+        raise
 
     logger.info("Started a local Redis (%s) on 127.0.0.1:%d", origin, port)
     return process
+
+
+def _wait_until_reachable(
+    url: str, process: subprocess.Popen[bytes], timeout: float
+) -> None:
+    deadline = time.monotonic() + timeout
+    while not is_reachable(url, timeout=0.5):
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise ServiceUnavailableError(
+                f"Redis did not start for {url}; see its redis.log"
+            )
+        time.sleep(0.1)

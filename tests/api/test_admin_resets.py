@@ -6,6 +6,7 @@ from sqlalchemy import Engine, func, select
 
 from tests.conftest import NEIGHBOUR_REDIS_DB, REDIS_SERVER_URL, run_api
 from tests.support.seed import seed_catalogue
+from waywo.search.vector_index import INDEX_FILE
 from waywo.settings import Settings
 from waywo.storage.database import session_scope
 from waywo.storage.models import Comment, Post, Project
@@ -111,3 +112,22 @@ def test_reset_redis_with_redis_down_is_an_error(redis_down_settings: Settings) 
 
     assert response.status_code == 500
     assert response.json() == {"detail": "Redis: Connection refused"}
+
+
+def test_reset_all_with_sqlite_failing_still_flushes_redis(
+    api_url: str, settings: Settings, engine: Engine, redis_url: str
+) -> None:
+    """The SQLite part fails (its index cannot be removed): 207, Redis flushed."""
+    seed_catalogue(engine)
+    (settings.index_dir / INDEX_FILE).mkdir(parents=True)
+    redis.Redis.from_url(redis_url).set("waywo:test:key", "1")
+
+    response = httpx.delete(f"{api_url}/api/admin/reset-all")
+
+    body = response.json()
+    assert response.status_code == 207
+    assert body["status"] == "partial"
+    assert body["results"]["redis"] == {"status": "success", "message": "flushed"}
+    assert body["results"]["sqlite"]["status"] == "error"
+    assert "Cannot remove the vector index" in body["errors"][0]
+    assert redis.Redis.from_url(redis_url).dbsize() == 0

@@ -8,6 +8,8 @@ from pydantic import SecretStr
 from sqlalchemy import Engine
 
 from tests.conftest import run_api
+from tests.support.loopback import serve_in_thread
+from waywo.api.app import create_app
 from waywo.settings import Settings
 
 TOKEN = "s3cret-admin-token"
@@ -104,8 +106,16 @@ def test_openapi_documents_every_route_with_a_response_model(api_url: str) -> No
     assert httpx.get(f"{api_url}/docs").status_code == 200
 
 
-def test_server_binds_loopback_by_default() -> None:
-    """Without configuration the API listens on 127.0.0.1:8008 only."""
-    defaults = Settings(_env_file=None)
+def test_unexpected_errors_answer_500_json(settings: Settings, engine: Engine) -> None:
+    """An exception no layer translated still answers JSON, without its text."""
+    app = create_app(settings)
 
-    assert (defaults.host, defaults.port) == ("127.0.0.1", 8008)
+    @app.get("/api/test-only/broken")
+    def broken() -> None:
+        raise RuntimeError("internal detail that must not leak")
+
+    with serve_in_thread(app) as url:
+        response = httpx.get(f"{url}/api/test-only/broken")
+
+    assert response.status_code == 500
+    assert response.json() == {"detail": "Internal server error"}

@@ -56,7 +56,7 @@ def test_stats_without_redis_still_reports_the_counts(tmp_path: Path) -> None:
 
     figures = json.loads(result.stdout)
     assert result.returncode == 0
-    assert figures["posts"] == 0
+    assert figures["posts_count"] == 0
     assert figures["redis_connected"] is False
     assert figures["redis_error"] == "Connection refused"
 

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import Engine, delete
 
 from tests.support.seed import EMBEDDING_MODEL, make_comment, make_post, make_project
-from waywo.errors import IndexBuildError
+from waywo.errors import VectorIndexError
 from waywo.search.vector_index import INDEX_FILE, SearchHit, VectorIndex, quantize
 from waywo.settings import Settings
 from waywo.storage.database import session_scope
@@ -122,6 +122,23 @@ def test_search_finds_a_project_embedded_after_the_rebuild(
     hits = index.search(query, limit=3)
 
     assert fresh_id not in index.load().ids
+    assert hits[0].project_id == fresh_id
+    assert hits[0].similarity == pytest.approx(1.0, abs=1e-5)
+
+
+def test_search_finds_a_project_stored_after_the_newest_one_was_deleted(
+    index: VectorIndex, engine: Engine, random: np.random.Generator
+) -> None:
+    """Deleting the last-numbered row never lets a new row reuse its number."""
+    *_, newest_id = add_projects(engine, random.normal(size=(20, DIMENSION)))
+    index.rebuild()
+    with session_scope(engine) as session:
+        session.execute(delete(Project).where(Project.id == newest_id))
+    query = random.normal(size=DIMENSION)
+    [fresh_id] = add_projects(engine, query[None, :])
+
+    hits = index.search(query, limit=3)
+
     assert hits[0].project_id == fresh_id
     assert hits[0].similarity == pytest.approx(1.0, abs=1e-5)
 
@@ -300,7 +317,7 @@ def test_a_rebuild_that_cannot_write_raises_index_build_error(
     add_projects(engine, np.ones((3, DIMENSION)))
     block_index(settings)
 
-    with pytest.raises(IndexBuildError) as raised:
+    with pytest.raises(VectorIndexError) as raised:
         index.rebuild()
 
     assert str(settings.index_dir / INDEX_FILE) in raised.value.message

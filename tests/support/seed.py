@@ -17,16 +17,16 @@ EMBEDDING_DIM = 8
 class SeededCounts:
     """What ``seed_catalogue`` wrote."""
 
-    posts: int = 3
-    comments: int = 10
-    replies: int = 2
-    projects: int = 7
-    valid_projects: int = 5
-    invalid_projects: int = 2
+    posts_count: int = 3
+    comments_count: int = 10
+    replies_count: int = 2
+    projects_count: int = 7
+    valid_projects_count: int = 5
+    invalid_projects_count: int = 2
     projects_with_embeddings: int = 4
-    comments_pending: int = 6
-    comments_processed: int = 3
-    comments_failed: int = 1
+    comments_pending_count: int = 6
+    comments_processed_count: int = 3
+    comments_failed_count: int = 1
 
 
 def make_post(post_id: int, month: int) -> Post:

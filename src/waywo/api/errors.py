@@ -11,7 +11,7 @@ logger = logging.getLogger(__name__)
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    """Answer every ``WaywoError`` with its status and ``{"detail": message}``."""
+    """Answer every error as JSON ``{"detail": message}`` with its status."""
 
     @app.exception_handler(WaywoError)
     async def render_waywo_error(request: Request, exc: WaywoError) -> JSONResponse:
@@ -28,3 +28,11 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(
             {"detail": exc.message}, status_code=exc.status_code, headers=headers
         )
+
+    @app.exception_handler(Exception)
+    async def render_unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+        logger.error(
+            "%s %s failed unexpectedly", request.method, request.url.path,
+            exc_info=exc,
+        )  # fmt: skip
+        return JSONResponse({"detail": "Internal server error"}, status_code=500)

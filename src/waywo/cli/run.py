@@ -7,7 +7,7 @@ import uvicorn
 
 from waywo.api.app import create_app
 from waywo.cli.app import app, console, load_settings
-from waywo.storage.database import get_engine, migrate
+from waywo.storage.database import open_database
 
 
 @app.command()
@@ -33,7 +33,7 @@ def worker(
 ) -> None:
     """Run a Celery worker that takes tasks from Redis."""
     settings = load_settings()
-    migrate(get_engine(settings.database_path, settings.sqlite_busy_timeout))
+    open_database(settings)
 
     from waywo.worker.app import celery_app  # imported late: it reads settings
 
@@ -51,5 +51,5 @@ def worker(
 def migrate_command() -> None:
     """Bring the database schema up to date (every command does this on start)."""
     settings = load_settings()
-    migrate(get_engine(settings.database_path, settings.sqlite_busy_timeout))
+    open_database(settings)
     console.print(f"Database {settings.database_path} is up to date.")

@@ -14,7 +14,7 @@ from waywo import local_redis, redis_store
 from waywo.cli.app import app, console, load_settings
 from waywo.errors import ServiceUnavailableError
 from waywo.settings import Settings
-from waywo.storage.database import get_engine, migrate
+from waywo.storage.database import open_database
 
 STARTUP_TIMEOUT_SECONDS = 60.0
 STOP_TIMEOUT_SECONDS = 15.0
@@ -43,7 +43,7 @@ def up(
     host = host or settings.host
     port = port or settings.port
 
-    migrate(get_engine(settings.database_path, settings.sqlite_busy_timeout))
+    open_database(settings)
     children: list[tuple[str, subprocess.Popen[bytes]]] = []
     signal.signal(signal.SIGTERM, _raise_stop)
     signal.signal(signal.SIGINT, _raise_stop)

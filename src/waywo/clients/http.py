@@ -28,7 +28,7 @@ async def get_json(
     except (httpx.TimeoutException, TimeoutError) as exc:
         _log_failure(service, url, started, "timeout")
         raise ServiceUnavailableError(f"Timed out after {timeout:g} s") from exc
-    except httpx.HTTPError as exc:
+    except (httpx.HTTPError, httpx.InvalidURL) as exc:
         reason = describe_error(exc)
         _log_failure(service, url, started, reason)
         raise ServiceUnavailableError(reason) from exc

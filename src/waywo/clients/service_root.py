@@ -6,6 +6,17 @@ from waywo.clients.health import ServiceHealth, run_probe
 from waywo.clients.http import bearer_headers, get_json
 from waywo.urls import join_url
 
+SECRET_WORDS = ("key", "token", "secret", "password", "auth")
+
+
+def without_secrets(details: dict[str, Any]) -> dict[str, Any]:
+    """Drop fields a service might echo back that could hold a credential."""
+    return {
+        name: value
+        for name, value in details.items()
+        if not any(word in name.lower() for word in SECRET_WORDS)
+    }
+
 
 async def check_root_health(
     service: str,
@@ -24,7 +35,7 @@ async def check_root_health(
             timeout=timeout,
             headers=bearer_headers(api_key),
         )
-        details = body if isinstance(body, dict) else None
+        details = without_secrets(body) if isinstance(body, dict) else None
         device = details.get("device") if details else None
         return ServiceHealth(
             status="healthy",

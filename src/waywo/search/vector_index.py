@@ -27,10 +27,10 @@ from typing import BinaryIO
 import numpy as np
 from sqlalchemy import Engine, func, select
 
-from waywo.errors import IndexBuildError, WaywoError
+from waywo.errors import VectorIndexError, describe_error
 from waywo.storage.database import session_scope
 from waywo.storage.embeddings import from_blob
-from waywo.storage.models import Project
+from waywo.storage.models import EmbeddingCounter, Project
 
 logger = logging.getLogger(__name__)
 
@@ -152,7 +152,9 @@ class VectorIndex:
         except FileNotFoundError:
             return None
         except OSError as exc:
-            raise WaywoError(f"Cannot read vector index {self.path}: {exc}") from exc
+            raise VectorIndexError(
+                f"Cannot read the vector index at {self.path}: {exc}"
+            ) from exc
 
         with handle:
             status = os.fstat(handle.fileno())
@@ -169,11 +171,16 @@ class VectorIndex:
 
     def clear(self) -> None:
         """Remove the index file; searches then scan the stored vectors exactly."""
-        self.path.unlink(missing_ok=True)
+        try:
+            self.path.unlink(missing_ok=True)
+        except OSError as exc:
+            raise VectorIndexError(
+                f"Cannot remove the vector index at {self.path}: {describe_error(exc)}"
+            ) from exc
 
     def _highest_embedding_seq(self) -> int:
         with session_scope(self.engine) as session:
-            return session.scalar(select(func.max(Project.embedding_seq))) or 0
+            return session.scalar(select(EmbeddingCounter.value)) or 0
 
     def _most_common_model(self) -> str | None:
         with session_scope(self.engine) as session:
@@ -232,9 +239,9 @@ class VectorIndex:
         finally:
             Path(temporary).unlink(missing_ok=True)
 
-    def _write_error(self, exc: OSError) -> IndexBuildError:
-        reason = exc.strerror or str(exc)
-        return IndexBuildError(
+    def _write_error(self, exc: OSError) -> VectorIndexError:
+        reason = describe_error(exc)
+        return VectorIndexError(
             f"Cannot write the vector index at {self.path}: {reason}"
         )
 
@@ -252,7 +259,7 @@ class VectorIndex:
     @staticmethod
     def _check_dimension(snapshot: IndexSnapshot, query: np.ndarray) -> None:
         if snapshot.codes.shape[1] != query.shape[0]:
-            raise WaywoError(
+            raise VectorIndexError(
                 f"Query has {query.shape[0]} dimensions; the index of model "
                 f"{snapshot.model!r} has {snapshot.codes.shape[1]}"
             )
@@ -301,7 +308,7 @@ class VectorIndex:
         ids = list(unique)
         vectors = normalize_rows(np.vstack([from_blob(unique[i]) for i in ids]))
         if vectors.shape[1] != query.shape[0]:
-            raise WaywoError(
+            raise VectorIndexError(
                 f"Query has {query.shape[0]} dimensions; stored vectors have "
                 f"{vectors.shape[1]}"
             )

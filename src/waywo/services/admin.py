@@ -1,33 +1,40 @@
 """Operating the system: counts, destructive resets and the vector index rebuild."""
 
 import logging
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from sqlalchemy import ColumnElement, Engine, ScalarSelect, delete, func, select
 
 from waywo import redis_store
-from waywo.errors import WaywoError
+from waywo.errors import ServiceUnavailableError, WaywoError, describe_error
 from waywo.search.vector_index import RebuildSummary, VectorIndex
 from waywo.settings import Settings
 from waywo.storage.database import session_scope
-from waywo.storage.models import Base, Comment, CommentState, Post, Project
+from waywo.storage.models import (
+    Base,
+    Comment,
+    CommentState,
+    EmbeddingCounter,
+    Post,
+    Project,
+)
 
 logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class DatabaseCounts:
-    """Row counts the admin page shows."""
+    """Row counts the admin page shows, named as the stats route names them."""
 
-    posts: int
-    comments: int
-    replies: int
-    comments_pending: int
-    comments_processed: int
-    comments_failed: int
-    projects: int
-    valid_projects: int
-    invalid_projects: int
+    posts_count: int
+    comments_count: int
+    replies_count: int
+    comments_pending_count: int
+    comments_processed_count: int
+    comments_failed_count: int
+    projects_count: int
+    valid_projects_count: int
+    invalid_projects_count: int
     projects_with_embeddings: int
 
 
@@ -70,6 +77,25 @@ def count_rows(engine: Engine) -> DatabaseCounts:
     return DatabaseCounts(*(int(value) for value in values))
 
 
+def read_stats(settings: Settings, engine: Engine) -> dict[str, object]:
+    """Return the row counts and Redis state; Redis down gives the fallback values."""
+    stats: dict[str, object] = asdict(count_rows(engine))
+    try:
+        redis_stats = redis_store.read_stats(settings)
+    except ServiceUnavailableError as exc:
+        return stats | {
+            "redis_keys_count": 0,
+            "redis_memory_used": "unknown",
+            "redis_connected": False,
+            "redis_error": exc.message,
+        }
+    return stats | {
+        "redis_keys_count": redis_stats.keys_count,
+        "redis_memory_used": redis_stats.memory_used,
+        "redis_connected": True,
+    }
+
+
 def reset_sqlite(engine: Engine, index: VectorIndex) -> None:
     """Delete every post, comment and project in one transaction, and the index.
 
@@ -77,7 +103,8 @@ def reset_sqlite(engine: Engine, index: VectorIndex) -> None:
     """
     with session_scope(engine) as session:
         for table in reversed(Base.metadata.sorted_tables):
-            session.execute(delete(table))
+            if table is not EmbeddingCounter.__table__:
+                session.execute(delete(table))
     index.clear()
     logger.info("SQLite database reset")
 
@@ -103,6 +130,9 @@ def reset_everything(
         except WaywoError as exc:
             logger.error("Reset of %s failed: %s", store, exc.message)
             outcomes.append(ResetOutcome(store, exc.message))
+        except Exception as exc:  # one store's surprise must not stop the other
+            logger.exception("Reset of %s failed unexpectedly", store)
+            outcomes.append(ResetOutcome(store, describe_error(exc)))
     return outcomes
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from waywo.errors import StorageError, describe_error
+from waywo.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +30,7 @@ def get_engine(database_path: Path, busy_timeout: float = 10.0) -> Engine:
     engine = create_engine(
         f"sqlite:///{database_path}",
         connect_args={"timeout": busy_timeout, "check_same_thread": False},
+        hide_parameters=True,  # errors must not carry stored text into replies
     )
     event.listen(engine, "connect", _configure_connection)
     return engine
@@ -54,12 +56,20 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         session.commit()
     except SQLAlchemyError as exc:
         session.rollback()
-        raise StorageError(f"Database error: {describe_error(exc)}") from exc
+        reason = describe_error(getattr(exc, "orig", None) or exc)
+        raise StorageError(f"Database error: {reason}") from exc
     except BaseException:
         session.rollback()
         raise
     finally:
         session.close()
+
+
+def open_database(settings: Settings) -> Engine:
+    """Return the engine of the configured database, migrated to the newest schema."""
+    engine = get_engine(settings.database_path, settings.sqlite_busy_timeout)
+    migrate(engine)
+    return engine
 
 
 def migrate(engine: Engine) -> None:

@@ -48,6 +48,21 @@ class CommentState(StrEnum):
     FAILED = "failed"
 
 
+class EmbeddingCounter(Base):
+    """One row counting embedding writes; triggers number ``Project.embedding_seq``.
+
+    Resets keep it: numbers must never repeat, or the vector index could take a
+    new row for one it has already seen.
+    """
+
+    __tablename__ = "embedding_counter"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    value: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+
 class Post(Timestamped, Base):
     """A monthly "What are you working on?" thread (an HN story)."""
 

@@ -4,7 +4,6 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Response, status
 
-from waywo import redis_store
 from waywo.api.deps import EngineDep, SettingsDep, VectorIndexDep, require_admin
 from waywo.api.schemas.admin import (
     ActionResult,
@@ -13,7 +12,7 @@ from waywo.api.schemas.admin import (
     StatsPublic,
     StoreResetResult,
 )
-from waywo.errors import ServiceUnavailableError, WaywoError
+from waywo.errors import ResetError, ServiceUnavailableError
 from waywo.services import admin
 from waywo.services.health import ServicesHealth, check_services
 
@@ -28,42 +27,10 @@ ADMIN_ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-class ResetError(WaywoError):
-    """A store could not be reset."""
-
-
 @router.get("/stats", response_model_exclude_none=True)
 def read_stats(settings: SettingsDep, engine: EngineDep) -> StatsPublic:
     """Count posts, comments and projects, and report on Redis."""
-    counts = admin.count_rows(engine)
-    try:
-        redis_stats = redis_store.read_stats(settings)
-        redis_fields: dict[str, Any] = {
-            "redis_keys_count": redis_stats.keys_count,
-            "redis_memory_used": redis_stats.memory_used,
-            "redis_connected": True,
-        }
-    except ServiceUnavailableError as exc:
-        redis_fields = {
-            "redis_keys_count": 0,
-            "redis_memory_used": "unknown",
-            "redis_connected": False,
-            "redis_error": exc.message,
-        }
-
-    return StatsPublic(
-        posts_count=counts.posts,
-        comments_count=counts.comments,
-        projects_count=counts.projects,
-        valid_projects_count=counts.valid_projects,
-        invalid_projects_count=counts.invalid_projects,
-        projects_with_embeddings=counts.projects_with_embeddings,
-        replies_count=counts.replies,
-        comments_pending_count=counts.comments_pending,
-        comments_processed_count=counts.comments_processed,
-        comments_failed_count=counts.comments_failed,
-        **redis_fields,
-    )
+    return StatsPublic.model_validate(admin.read_stats(settings, engine))
 
 
 @router.get("/services-health", response_model_exclude_none=True)

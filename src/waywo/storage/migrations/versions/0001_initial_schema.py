@@ -17,13 +17,15 @@ depends_on: str | Sequence[str] | None = None
 
 
 # SQLite has one writer at a time, holding the lock until it commits, so numbers
-# taken as MAX + 1 inside a write follow commit order. The vector index relies on it.
+# drawn from a counter inside a write follow commit order. The vector index relies
+# on it. The counter never goes down, not even when rows are deleted.
 EMBEDDING_SEQ_TRIGGER = """
 CREATE TRIGGER {name} AFTER {event} ON projects
 WHEN NEW.embedding IS NOT NULL
 BEGIN
+    UPDATE embedding_counter SET value = value + 1;
     UPDATE projects
-    SET embedding_seq = (SELECT COALESCE(MAX(embedding_seq), 0) + 1 FROM projects)
+    SET embedding_seq = (SELECT value FROM embedding_counter)
     WHERE id = NEW.id;
 END
 """
@@ -35,6 +37,14 @@ TRIGGER_NAMES = {
 
 def upgrade() -> None:
     """Apply this revision."""
+    counter = op.create_table(
+        "embedding_counter",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("value", sa.Integer(), nullable=False),
+        sa.CheckConstraint("id = 1", name="single_row"),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.bulk_insert(counter, [{"id": 1, "value": 0}])
     op.create_table(
         "posts",
         sa.Column("id", sa.BigInteger(), autoincrement=False, nullable=False),
@@ -153,3 +163,4 @@ def downgrade() -> None:
         batch_op.drop_index("ix_posts_year_month")
 
     op.drop_table("posts")
+    op.drop_table("embedding_counter")
