@@ -2,6 +2,7 @@
 
     WaywoError
     ├── ConfigurationError       500  a setting is missing or malformed
+    ├── InvalidInputError        422  a request or argument is malformed
     ├── NotFoundError            404
     ├── UnauthorizedError        401
     ├── ServiceUnavailableError  503  an outside service (Redis, LLM, ...) failed
@@ -29,6 +30,12 @@ class WaywoError(Exception):
 
 class ConfigurationError(WaywoError):
     """A setting is missing or malformed."""
+
+
+class InvalidInputError(WaywoError):
+    """A request or a command-line argument is malformed."""
+
+    status_code = 422
 
 
 class NotFoundError(WaywoError):
