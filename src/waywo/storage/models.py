@@ -179,3 +179,16 @@ class Project(Timestamped, Base):
         ),
         Index("ix_projects_embedding_seq", "embedding_seq"),
     )
+
+
+class UnreachableItem(Timestamped, Base):
+    """An HN item that could not be fetched; the next collection tries it again."""
+
+    __tablename__ = "unreachable_items"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    post_id: Mapped[int] = mapped_column(
+        ForeignKey("posts.id", ondelete="CASCADE"), index=True
+    )
+    reason: Mapped[str] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=1)

@@ -1,0 +1,1 @@
+"""Collecting "What are you working on?" threads from Hacker News into SQLite."""
