@@ -57,6 +57,13 @@ class Settings(BaseSettings):
 
     hn_firebase_url: str = "https://hacker-news.firebaseio.com/v0"
     hn_algolia_url: str = "https://hn.algolia.com/api/v1"
+    hn_source: Literal["algolia", "firebase"] = Field(
+        "algolia",
+        description="algolia: one request per thread tree, Firebase for what it "
+        "lacks; firebase: one request per item.",
+    )
+    hn_concurrency: int = Field(16, ge=1, le=256, description="HN requests at once.")
+    hn_attempts: int = Field(4, ge=1, le=10, description="Tries per HN request.")
 
     host: str = "127.0.0.1"
     port: int = Field(DEFAULT_PORT, ge=1, le=65535)

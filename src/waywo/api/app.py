@@ -7,9 +7,10 @@ from fastapi import FastAPI
 
 from waywo import __version__
 from waywo.api.errors import install_error_handlers
-from waywo.api.routes import admin, health
+from waywo.api.routes import admin, health, posts, tasks
 from waywo.settings import Settings
 from waywo.storage.database import get_engine, migrate
+from waywo.worker.app import create_celery
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -31,8 +32,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = engine
+    app.state.celery = create_celery(settings)
 
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(admin.router)
+    app.include_router(posts.router)
+    app.include_router(tasks.router)
     return app

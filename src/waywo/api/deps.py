@@ -3,6 +3,7 @@
 import secrets
 from typing import Annotated
 
+from celery import Celery
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
@@ -24,8 +25,14 @@ def get_engine(request: Request) -> Engine:
     return request.app.state.engine  # type: ignore[no-any-return]
 
 
+def get_celery(request: Request) -> Celery:
+    """Return the app's Celery client, for queueing tasks and reading their state."""
+    return request.app.state.celery  # type: ignore[no-any-return]
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 EngineDep = Annotated[Engine, Depends(get_engine)]
+CeleryDep = Annotated[Celery, Depends(get_celery)]
 
 
 def get_vector_index(settings: SettingsDep, engine: EngineDep) -> VectorIndex:

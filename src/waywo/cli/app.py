@@ -14,6 +14,8 @@ app = typer.Typer(
 )
 index_app = typer.Typer(help="Manage the vector index.", no_args_is_help=True)
 app.add_typer(index_app, name="index")
+threads_app = typer.Typer(help="Add and list HN threads.", no_args_is_help=True)
+app.add_typer(threads_app, name="threads")
 
 console = Console()
 error_console = Console(stderr=True, soft_wrap=True)

@@ -1,7 +1,7 @@
 """The Celery app: Redis (the configured URL and database) as broker and result store.
 
-Celery needs its app at import time, so this module reads the settings from the
-environment once, the same way every entry point does.
+The worker's own app lives in ``waywo.worker.tasks``, made from its settings; the
+API makes one from its settings to queue tasks and read their state.
 """
 
 from celery import Celery
@@ -34,6 +34,3 @@ def create_celery(settings: Settings) -> Celery:
         broker_transport_options={"socket_connect_timeout": settings.redis_timeout},
     )
     return app
-
-
-celery_app = create_celery(Settings())

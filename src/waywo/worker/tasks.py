@@ -2,9 +2,24 @@
 
 import os
 import socket
+import time
+from typing import Any
+
+from celery import Task
 
 from waywo import __version__
-from waywo.worker.app import celery_app
+from waywo.services.collect.run import (
+    CollectProgress,
+    collect_threads,
+    discover_threads,
+    list_thread_ids,
+)
+from waywo.worker.app import create_celery
+from waywo.worker.context import worker_engine, worker_settings
+
+PROGRESS_INTERVAL_SECONDS = 0.5
+
+celery_app = create_celery(worker_settings())
 
 
 @celery_app.task(name="waywo.health")
@@ -16,3 +31,60 @@ def health() -> dict[str, object]:
         "pid": os.getpid(),
         "version": __version__,
     }
+
+
+@celery_app.task(name="waywo.collect_threads", bind=True)
+def collect_threads_task(
+    self: Task,
+    thread_ids: list[int] | None = None,
+    limit_threads: int | None = None,
+    limit_comments: int | None = None,
+    discover: bool = False,
+) -> dict[str, Any]:
+    """Collect the given threads, or all known ones; progress goes to the result."""
+    settings, engine = worker_settings(), worker_engine()
+    if discover:
+        discover_threads(settings, engine)
+    ids = thread_ids or list_thread_ids(engine, limit_threads)
+
+    outcomes = collect_threads(
+        settings, engine, ids, limit_comments, on_progress=_progress_reporter(self)
+    )
+    return {
+        "threads": [
+            {
+                "thread_id": outcome.thread_id,
+                "title": outcome.title,
+                "added": outcome.stored.added if outcome.stored else 0,
+                "updated": outcome.stored.updated if outcome.stored else 0,
+                "unreachable": sorted(outcome.unreachable),
+                "error": outcome.error,
+            }
+            for outcome in outcomes
+        ],
+        "failed": sum(outcome.error is not None for outcome in outcomes),
+    }
+
+
+@celery_app.task(name="waywo.collect_thread", bind=True)
+def collect_thread_task(
+    self: Task, thread_id: int, limit_comments: int | None = None
+) -> dict[str, Any]:
+    """Collect one thread."""
+    return collect_threads_task.run(  # type: ignore[no-any-return]
+        thread_ids=[thread_id], limit_comments=limit_comments
+    )
+
+
+def _progress_reporter(task: Task) -> Any:
+    """Return a callback that stores progress in the task state, twice a second."""
+    last_sent = 0.0
+
+    def report(progress: CollectProgress) -> None:
+        nonlocal last_sent
+        is_last = progress.threads_done == progress.threads_total
+        if is_last or time.monotonic() - last_sent >= PROGRESS_INTERVAL_SECONDS:
+            task.update_state(state="PROGRESS", meta={"progress": progress.as_dict()})
+            last_sent = time.monotonic()
+
+    return report
