@@ -8,6 +8,8 @@ import pytest
 import redis
 from sqlalchemy import Engine
 
+from tests.standins.hn_server import HNStandin, make_archive
+from tests.support.hn import serve_hn, with_hn
 from tests.support.loopback import closed_port, serve_in_thread
 from waywo import local_redis
 from waywo.api.app import create_app
@@ -18,6 +20,7 @@ from waywo.storage.database import get_engine, migrate
 REDIS_SERVER_URL = "redis://127.0.0.1:6379"
 TEST_REDIS_DB = 15
 NEIGHBOUR_REDIS_DB = 14
+STANDIN_THREAD_ID = 41_342_017
 
 
 @pytest.fixture(scope="session")
@@ -84,3 +87,22 @@ def run_api(settings: Settings) -> Iterator[str]:
 def api_url(settings: Settings, engine: Engine) -> Iterator[str]:
     """Yield the URL of the real app on uvicorn, over the test's settings."""
     yield from run_api(settings)
+
+
+@pytest.fixture
+def hn_standin() -> HNStandin:
+    """Return a stand-in thread of 12 top-level comments with 2 replies each."""
+    return HNStandin(make_archive(STANDIN_THREAD_ID, top_level=12, replies_each=2))
+
+
+@pytest.fixture
+def hn_url(hn_standin: HNStandin) -> Iterator[str]:
+    """Yield the base URL of the HN stand-in, serving ``hn_standin``."""
+    with serve_hn(hn_standin) as url:
+        yield url
+
+
+@pytest.fixture
+def hn_settings(settings: Settings, hn_url: str) -> Settings:
+    """Return the test settings with both HN APIs on the stand-in."""
+    return with_hn(settings, hn_url)

@@ -17,7 +17,7 @@ from tenacity import (
     AsyncRetrying,
     retry_if_exception_type,
     stop_after_attempt,
-    wait_exponential_jitter,
+    wait_random_exponential,
 )
 
 from waywo.errors import NotFoundError, ServiceUnavailableError, describe_error
@@ -174,7 +174,7 @@ class HackerNewsClient:
     async def _get_json(self, url: str, log_level: int = logging.INFO) -> Any:
         retrying = AsyncRetrying(
             stop=stop_after_attempt(self.settings.hn_attempts),
-            wait=wait_exponential_jitter(initial=0.2, max=5.0),
+            wait=wait_random_exponential(multiplier=0.2, max=5.0),
             retry=retry_if_exception_type(RetryableError),
             reraise=True,
         )

@@ -3,6 +3,7 @@
 import os
 import socket
 import time
+from collections.abc import Callable
 from typing import Any
 
 from celery import Task
@@ -46,24 +47,7 @@ def collect_threads_task(
     if discover:
         discover_threads(settings, engine)
     ids = thread_ids or list_thread_ids(engine, limit_threads)
-
-    outcomes = collect_threads(
-        settings, engine, ids, limit_comments, on_progress=_progress_reporter(self)
-    )
-    return {
-        "threads": [
-            {
-                "thread_id": outcome.thread_id,
-                "title": outcome.title,
-                "added": outcome.stored.added if outcome.stored else 0,
-                "updated": outcome.stored.updated if outcome.stored else 0,
-                "unreachable": sorted(outcome.unreachable),
-                "error": outcome.error,
-            }
-            for outcome in outcomes
-        ],
-        "failed": sum(outcome.error is not None for outcome in outcomes),
-    }
+    return _collect_and_report(self, ids, limit_comments)
 
 
 @celery_app.task(name="waywo.collect_thread", bind=True)
@@ -71,12 +55,27 @@ def collect_thread_task(
     self: Task, thread_id: int, limit_comments: int | None = None
 ) -> dict[str, Any]:
     """Collect one thread."""
-    return collect_threads_task.run(  # type: ignore[no-any-return]
-        thread_ids=[thread_id], limit_comments=limit_comments
+    return _collect_and_report(self, [thread_id], limit_comments)
+
+
+def _collect_and_report(
+    task: Task, thread_ids: list[int], limit_comments: int | None
+) -> dict[str, Any]:
+    """Collect the threads, storing progress in the task's state as it goes."""
+    outcomes = collect_threads(
+        worker_settings(),
+        worker_engine(),
+        thread_ids,
+        limit_comments,
+        on_progress=_progress_reporter(task),
     )
+    return {
+        "threads": [outcome.as_dict() for outcome in outcomes],
+        "failed": sum(outcome.error is not None for outcome in outcomes),
+    }
 
 
-def _progress_reporter(task: Task) -> Any:
+def _progress_reporter(task: Task) -> Callable[[CollectProgress], None]:
     """Return a callback that stores progress in the task state, twice a second."""
     last_sent = 0.0
 

@@ -4,6 +4,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from sqlalchemy import Engine, select
 
@@ -32,6 +33,7 @@ class CollectProgress:
 
     threads_total: int
     threads_done: int = 0
+    items_fetched: int = 0
     comments_total: int = 0
     comments_done: int = 0
     current_thread: int | None = None
@@ -50,6 +52,20 @@ class ThreadOutcome:
     stored: StoreOutcome | None = None
     unreachable: dict[int, str] = field(default_factory=dict)
     error: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the outcome as plain data, for task results and JSON."""
+        stored = self.stored or StoreOutcome()
+        return {
+            "thread_id": self.thread_id,
+            "title": self.title,
+            **asdict(stored),
+            "unreachable_items": [
+                {"id": item_id, "reason": reason}
+                for item_id, reason in sorted(self.unreachable.items())
+            ],
+            "error": self.error,
+        }
 
 
 ProgressCallback = Callable[[CollectProgress], None]
@@ -114,16 +130,20 @@ async def _collect_one(
     progress: CollectProgress,
     on_progress: ProgressCallback,
 ) -> ThreadOutcome:
-    def advance(count: int) -> None:
+    def count_fetched(count: int) -> None:
+        progress.items_fetched += count
+        on_progress(progress)
+
+    def count_stored(count: int) -> None:
         progress.comments_done += count
         on_progress(progress)
 
     try:
         plan = _plan(settings, engine, thread_id, limit_comments)
-        snapshot = await fetch_thread(client, thread_id, plan)
+        snapshot = await fetch_thread(client, thread_id, plan, count_fetched)
         progress.comments_total += len(snapshot.comments)
         with session_scope(engine) as session:
-            stored = store_snapshot(session, snapshot, on_stored=advance)
+            stored = store_snapshot(session, snapshot, on_stored=count_stored)
     except WaywoError as exc:
         logger.error("Collecting thread %d failed: %s", thread_id, exc.message)
         return ThreadOutcome(thread_id, error=exc.message)
