@@ -37,17 +37,14 @@ def collect(
     ] = False,
 ) -> None:
     """Fetch threads and their comments from HN, in the foreground."""
+    chosen_ids = [parse_thread_reference(reference) for reference in thread or []]
     settings = load_settings()
     engine = open_database(settings)
 
     if discover:
         found = discover_threads(settings, engine)
         console.print(f"Discovery found {len(found)} new thread(s).")
-    thread_ids = (
-        [parse_thread_reference(reference) for reference in thread]
-        if thread
-        else list_thread_ids(engine, limit_threads)
-    )
+    thread_ids = chosen_ids or list_thread_ids(engine, limit_threads)
 
     with Progress(
         TextColumn("{task.description}"),

@@ -120,6 +120,8 @@ class HackerNewsClient:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        # Known limit: httpcore's pool slows down past ~16 busy connections
+        # (encode/httpcore#1035), so the Firebase walk gains little above that.
         self._slots = asyncio.Semaphore(settings.hn_concurrency)
         self._http = httpx.AsyncClient(
             timeout=settings.hn_timeout,
@@ -192,7 +194,7 @@ class HackerNewsClient:
             raise RetryableError(
                 f"Timed out after {self.settings.hn_timeout:g} s"
             ) from exc
-        except httpx.TransportError as exc:
+        except httpx.RequestError as exc:
             raise RetryableError(describe_error(exc)) from exc
         # One line per item would flood the log for a 600-comment thread, so
         # item fetches log at DEBUG and whole trees and searches at INFO.

@@ -8,10 +8,17 @@ from kombu.exceptions import OperationalError
 from redis import RedisError
 
 from waywo.errors import ServiceUnavailableError, describe_error
+from waywo.redis_store import is_reachable
 
 
 def send_task(celery: Celery, name: str, **kwargs: Any) -> str:
-    """Queue a task by name; return its id."""
+    """Queue a task by name; return its id.
+
+    Redis is pinged first: with Redis down, Celery retries the publish for many
+    seconds and then leaves its result consumer broken for the whole process.
+    """
+    if not is_reachable(str(celery.conf.broker_url)):
+        raise ServiceUnavailableError("Cannot queue the task, Redis is unreachable")
     try:
         return str(celery.send_task(name, kwargs=kwargs).id)
     except (OperationalError, RedisError) as exc:

@@ -99,29 +99,35 @@ async def _fetch_items(
     have: Iterable[int],
     on_items: ItemsCallback,
 ) -> tuple[dict[int, HNItem], dict[int, str]]:
-    """Fetch items and, level by level, their replies not in ``have``."""
+    """Fetch items and every reply below them that is not in ``have``.
+
+    Each reply is asked for as soon as its parent arrives, not level by level,
+    so the client's concurrency bound stays busy through the whole walk.
+    """
     seen = set(have) | ids
     fetched: dict[int, HNItem] = {}
     unreachable: dict[int, str] = {}
-    level = sorted(ids)
-    while level:
-        results = await asyncio.gather(
-            *(client.item(item_id) for item_id in level), return_exceptions=True
-        )
-        next_level = []
-        for item_id, result in zip(level, results, strict=True):
-            if isinstance(result, WaywoError):
-                unreachable[item_id] = result.message
-            elif isinstance(result, BaseException):
-                raise result
-            elif result is None:
-                unreachable[item_id] = "HN answered null for this item"
-            else:
-                fetched[item_id] = result
-                next_level += [kid for kid in result.kids if kid not in seen]
-        on_items(len(level))
-        seen.update(next_level)
-        level = next_level
+
+    async def visit(item_id: int, group: asyncio.TaskGroup) -> None:
+        try:
+            item = await client.item(item_id)
+        except WaywoError as exc:
+            unreachable[item_id] = exc.message
+            return
+        finally:
+            on_items(1)
+        if item is None:
+            unreachable[item_id] = "HN answered null for this item"
+            return
+        fetched[item_id] = item
+        for kid in item.kids:
+            if kid not in seen:
+                seen.add(kid)
+                group.create_task(visit(kid, group))
+
+    async with asyncio.TaskGroup() as group:
+        for item_id in sorted(ids):
+            group.create_task(visit(item_id, group))
     return fetched, unreachable
 
 
