@@ -6,6 +6,7 @@
     ├── NotFoundError            404
     ├── UnauthorizedError        401
     ├── ServiceUnavailableError  503  an outside service (Redis, LLM, ...) failed
+    ├── UnusableAnswerError      502  the LLM answered, but not what was asked
     ├── StorageError             500  SQLite could not do what was asked
     ├── ResetError               500  a store could not be reset
     └── VectorIndexError         500  the vector index could not be written or read
@@ -54,6 +55,12 @@ class ServiceUnavailableError(WaywoError):
     """An outside service did not answer or answered with an error."""
 
     status_code = 503
+
+
+class UnusableAnswerError(WaywoError):
+    """The LLM answered with text that is not JSON or breaks the schema."""
+
+    status_code = 502
 
 
 class StorageError(WaywoError):

@@ -36,6 +36,12 @@ class Settings(BaseSettings):
     )
     llm_model: str | None = None
     llm_api_key: SecretStr | None = None
+    llm_structured_output: Literal["auto", "json_schema", "json_object"] = Field(
+        "auto",
+        description="auto: ask for a JSON schema, fall back to JSON mode when the "
+        "server refuses it.",
+    )
+    llm_max_tokens: int = Field(2048, ge=64, le=32768, description="Cap on the answer.")
 
     embedder_url: str | None = Field(
         None, description="Root URL of the embedding service."
@@ -43,6 +49,7 @@ class Settings(BaseSettings):
     embedder_model: str | None = None
     embedder_api_key: SecretStr | None = None
     embedder_health_path: str = "/health"
+    embedder_batch_size: int = Field(64, ge=1, le=2048, description="Texts a call.")
 
     reranker_url: str | None = Field(
         None, description="Root URL of the rerank service."
@@ -64,6 +71,22 @@ class Settings(BaseSettings):
     )
     hn_concurrency: int = Field(16, ge=1, le=256, description="HN requests at once.")
     hn_attempts: int = Field(4, ge=1, le=10, description="Tries per HN request.")
+
+    extract_concurrency: int = Field(
+        4, ge=1, le=64, description="Comments in flight in 'waywo extract'."
+    )
+    extract_max_attempts: int = Field(
+        3, ge=1, le=20, description="Tries before a comment is marked failed."
+    )
+    extract_time_limit: float = Field(
+        600.0, gt=0, description="Seconds a worker may spend on one comment."
+    )
+    task_visibility_timeout: float = Field(
+        3600.0,
+        gt=0,
+        description="Seconds before Redis gives a task whose worker died to "
+        "another worker; keep it above the longest task.",
+    )
 
     host: str = "127.0.0.1"
     port: int = Field(DEFAULT_PORT, ge=1, le=65535)
@@ -121,6 +144,11 @@ class Settings(BaseSettings):
     def index_dir(self) -> Path:
         """Return the folder that holds the vector index."""
         return self.data_dir / "index"
+
+    @property
+    def extract_lease_seconds(self) -> float:
+        """Return how long a claim on a comment lasts: past any live worker's."""
+        return self.extract_time_limit + 30.0
 
     @property
     def uses_default_redis(self) -> bool:

@@ -29,6 +29,15 @@ def html_to_text(html: str | None) -> str:
     return BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
 
 
+def comment_links(html: str | None) -> list[str]:
+    """Return the URLs a comment links to, in order, each once."""
+    if not html:
+        return []
+    soup = BeautifulSoup(html, "html.parser")
+    hrefs = (str(link.get("href") or "") for link in soup.find_all("a"))
+    return list(dict.fromkeys(href for href in hrefs if href.startswith("http")))
+
+
 def _link_as_text(link: Tag) -> NavigableString:
     """HN shortens long link texts with '...'; the href is the whole URL."""
     href = str(link.get("href") or "")

@@ -7,7 +7,7 @@ from fastapi import FastAPI
 
 from waywo import __version__
 from waywo.api.errors import install_error_handlers
-from waywo.api.routes import admin, health, posts, tasks
+from waywo.api.routes import admin, comments, health, posts, tasks
 from waywo.settings import Settings
 from waywo.storage.database import get_engine, migrate
 from waywo.worker.app import create_celery
@@ -38,5 +38,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(admin.router)
     app.include_router(posts.router)
+    app.include_router(comments.router)
     app.include_router(tasks.router)
     return app

@@ -35,7 +35,7 @@ def worker(
     settings = load_settings()
     open_database(settings)
 
-    from waywo.worker.tasks import celery_app  # imported late: it reads settings
+    from waywo.worker.tasks import celery_app  # imported late: reads settings
 
     celery_app.worker_main(
         [

@@ -55,10 +55,13 @@ def bearer_headers(api_key: str | None) -> dict[str, str]:
     return {"Authorization": f"Bearer {api_key}"} if api_key else {}
 
 
-def _log_failure(service: str, url: str, started: float, reason: str) -> None:
+def _log_failure(
+    service: str, url: str, started: float, reason: str, method: str = "GET"
+) -> None:
     logger.info(
-        "%s GET %s failed in %.0f ms: %s",
+        "%s %s %s failed in %.0f ms: %s",
         service,
+        method,
         redact_url(url),
         _milliseconds_since(started),
         reason,
@@ -67,3 +70,45 @@ def _log_failure(service: str, url: str, started: float, reason: str) -> None:
 
 def _milliseconds_since(started: float) -> float:
     return (time.perf_counter() - started) * 1000
+
+
+def post_json(
+    service: str, client: httpx.Client, url: str, body: dict[str, Any]
+) -> httpx.Response:
+    """POST JSON with the client's timeout; return the answer, whatever its status.
+
+    Connection failures and timeouts become ``ServiceUnavailableError``; the
+    caller decides what a 4xx or 5xx means for its service.
+    """
+    started = time.perf_counter()
+    try:
+        response = client.post(url, json=body)
+    except httpx.TimeoutException as exc:
+        _log_failure(service, url, started, "timeout", method="POST")
+        raise ServiceUnavailableError(
+            f"{service} timed out after {_timeout_of(client):g} s"
+        ) from exc
+    except httpx.HTTPError as exc:
+        reason = describe_error(exc)
+        _log_failure(service, url, started, reason, method="POST")
+        raise ServiceUnavailableError(f"{service} unreachable: {reason}") from exc
+
+    logger.info(
+        "%s POST %s -> %d in %.0f ms",
+        service,
+        redact_url(url),
+        response.status_code,
+        _milliseconds_since(started),
+    )
+    return response
+
+
+def error_of(service: str, response: httpx.Response) -> ServiceUnavailableError:
+    """Return the error for an answer with a 4xx or 5xx status."""
+    return ServiceUnavailableError(
+        f"{service} answered HTTP {response.status_code} {response.reason_phrase}"
+    )
+
+
+def _timeout_of(client: httpx.Client) -> float:
+    return client.timeout.read or client.timeout.connect or 0.0

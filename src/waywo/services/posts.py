@@ -1,6 +1,5 @@
-"""Reading threads back: lists with counts, one thread's comments, monthly figures."""
+"""Reading threads back: lists with counts, one thread, monthly figures."""
 
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Engine, Select, func, select
@@ -10,14 +9,6 @@ from waywo.storage.database import session_scope
 from waywo.storage.models import Comment, Post, Project
 
 HN_ITEM_URL = "https://news.ycombinator.com/item?id={}"
-
-
-@dataclass(frozen=True)
-class CommentPage:
-    """One page of a thread's comments and the total over all pages."""
-
-    comments: list[Comment]
-    total: int
 
 
 def _counts_query() -> Select[Post, int, int, int]:
@@ -85,25 +76,6 @@ def read_post(engine: Engine, post_id: int) -> dict[str, Any]:
     if row is None:
         raise NotFoundError(f"No thread {post_id} is stored")
     return _as_summary(*row)
-
-
-def read_comments(
-    engine: Engine, post_id: int, offset: int, limit: int, include_replies: bool
-) -> CommentPage:
-    """Return a page of a thread's comments in HN time order."""
-    condition = Comment.post_id == post_id
-    if not include_replies:
-        condition &= Comment.parent_id.is_(None)
-    with session_scope(engine) as session:
-        total = session.scalar(select(func.count()).where(condition)) or 0
-        comments = session.scalars(
-            select(Comment)
-            .where(condition)
-            .order_by(Comment.time, Comment.id)
-            .offset(offset)
-            .limit(limit)
-        ).all()
-    return CommentPage(list(comments), total)
 
 
 def month_figures(engine: Engine) -> list[dict[str, int]]:

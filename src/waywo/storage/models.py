@@ -115,7 +115,14 @@ class Comment(Timestamped, Base):
     prompt_tokens: Mapped[int | None] = mapped_column(Integer)
     completion_tokens: Mapped[int | None] = mapped_column(Integer)
     llm_latency_ms: Mapped[float | None] = mapped_column(Float)
+    llm_calls: Mapped[int] = mapped_column(Integer, default=0)
     processed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    lease_owner: Mapped[str | None] = mapped_column(
+        Text, doc="The extraction holding this comment, while it runs."
+    )
+    lease_expires_at: Mapped[float | None] = mapped_column(
+        Float, doc="Unix seconds; after it, another extraction may claim the comment."
+    )
 
     post: Mapped[Post] = relationship(back_populates="comments")
     projects: Mapped[list["Project"]] = relationship(

@@ -1,7 +1,7 @@
 """The Celery app: Redis (the configured URL and database) as broker and result store.
 
-The worker's own app lives in ``waywo.worker.tasks``, made from its settings; the
-API makes one from its settings to queue tasks and read their state.
+The worker's own app lives in ``waywo.worker.context``, made from its settings;
+the API makes one from its settings to queue tasks and read their state.
 """
 
 from celery import Celery
@@ -31,6 +31,17 @@ def create_celery(settings: Settings) -> Celery:
         result_expires=RESULT_TTL_SECONDS,
         broker_connection_retry_on_startup=True,
         redis_socket_connect_timeout=settings.redis_timeout,
-        broker_transport_options={"socket_connect_timeout": settings.redis_timeout},
+        broker_transport_options={
+            "socket_connect_timeout": settings.redis_timeout,
+            # A task whose worker died goes back to the queue after this long;
+            # the sweep that returns it runs a few times within that time.
+            "visibility_timeout": settings.task_visibility_timeout,
+            "unacked_restore_interval": _sweep_interval(settings),
+            "unacked_restore_throttle": 1,
+        },
     )
     return app
+
+
+def _sweep_interval(settings: Settings) -> float:
+    return min(10.0, max(0.5, settings.task_visibility_timeout / 5))

@@ -5,16 +5,17 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, status
 
 from waywo.api.deps import CeleryDep, EngineDep, SettingsDep
+from waywo.api.routes.tasks import queued_answer
+from waywo.api.schemas.comments import CommentPublic
 from waywo.api.schemas.posts import (
     CollectRequest,
-    CommentPublic,
     MonthFigures,
     PostDetail,
     PostPublic,
-    TaskQueued,
     ThreadCreate,
 )
-from waywo.services import posts
+from waywo.api.schemas.tasks import TaskQueued
+from waywo.services import comments, posts
 from waywo.services.collect.catalogue import parse_thread_reference
 from waywo.services.collect.run import add_thread
 from waywo.worker.dispatch import send_task
@@ -44,7 +45,13 @@ def read_post(
 ) -> PostDetail:
     """Return one thread and a page of its comments (top-level unless asked)."""
     summary = posts.read_post(engine, post_id)
-    page = posts.read_comments(engine, post_id, offset, limit, include_replies)
+    page = comments.read_comments(
+        engine,
+        post_id=post_id,
+        include_replies=include_replies,
+        offset=offset,
+        limit=limit,
+    )
     return PostDetail(
         **summary,
         comments=[CommentPublic.model_validate(c) for c in page.comments],
@@ -81,6 +88,4 @@ def start_collection(
         limit_comments=body.limit_comments,
         discover=body.discover,
     )
-    return TaskQueued(
-        task_id=task_id, status_url=str(request.url_for("read_task", task_id=task_id))
-    )
+    return queued_answer(request, task_id)

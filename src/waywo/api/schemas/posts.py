@@ -4,6 +4,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from waywo.api.schemas.comments import CommentPublic
+
 
 class PostPublic(BaseModel):
     """A thread with what has been collected and extracted from it."""
@@ -23,24 +25,6 @@ class PostPublic(BaseModel):
     comments_count: int = Field(description="Top-level comments stored.")
     replies_count: int
     projects_count: int
-
-
-class CommentPublic(BaseModel):
-    """A stored HN comment, its HTML as HN sent it."""
-
-    model_config = ConfigDict(from_attributes=True)
-
-    id: int
-    post_id: int
-    parent_id: int | None
-    author: str | None
-    time: int
-    text_html: str | None
-    is_deleted: bool
-    is_dead: bool
-    state: str
-    attempts: int
-    error: str | None
 
 
 class PostDetail(PostPublic):
@@ -81,10 +65,3 @@ class CollectRequest(BaseModel):
     limit_threads: int | None = Field(None, ge=1)
     limit_comments: int | None = Field(None, ge=1)
     discover: bool = Field(False, description="Look for new months first.")
-
-
-class TaskQueued(BaseModel):
-    """A task handed to the workers."""
-
-    task_id: str
-    status_url: str

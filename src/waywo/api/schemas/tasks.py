@@ -13,3 +13,10 @@ class TaskStatus(BaseModel):
     progress: dict[str, Any] | None = None
     result: Any = None
     error: str | None = None
+
+
+class TaskQueued(BaseModel):
+    """A task handed to the workers."""
+
+    task_id: str
+    status_url: str

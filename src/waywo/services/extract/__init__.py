@@ -1,0 +1,1 @@
+"""Extraction: an LLM turns each top-level comment into structured projects."""
