@@ -9,6 +9,11 @@ import redis
 from sqlalchemy import Engine
 
 from tests.standins.hn_server import HNStandin, make_archive
+from tests.standins.openai_server import (
+    ChatScript,
+    EmbeddingScript,
+    create_openai_standin,
+)
 from tests.support.hn import serve_hn, with_hn
 from tests.support.loopback import closed_port, serve_in_thread
 from waywo import local_redis
@@ -106,3 +111,36 @@ def hn_url(hn_standin: HNStandin) -> Iterator[str]:
 def hn_settings(settings: Settings, hn_url: str) -> Settings:
     """Return the test settings with both HN APIs on the stand-in."""
     return with_hn(settings, hn_url)
+
+
+@pytest.fixture
+def chat_script() -> ChatScript:
+    """Return the script of the LLM stand-in: no faults, made-up answers."""
+    return ChatScript()
+
+
+@pytest.fixture
+def embedding_script() -> EmbeddingScript:
+    """Return the script of the embedder stand-in: 64-d hashed vectors."""
+    return EmbeddingScript()
+
+
+@pytest.fixture
+def ai_url(chat_script: ChatScript, embedding_script: EmbeddingScript) -> Iterator[str]:
+    """Yield the root URL of the OpenAI-compatible stand-in."""
+    with serve_in_thread(create_openai_standin(chat_script, embedding_script)) as url:
+        yield url
+
+
+@pytest.fixture
+def ai_settings(settings: Settings, ai_url: str) -> Settings:
+    """Return the test settings with the LLM and embedder on the stand-in."""
+    return settings.model_copy(
+        update={
+            "llm_url": f"{ai_url}/v1",
+            "llm_model": "standin-llm",
+            "embedder_url": ai_url,
+            "embedder_model": "standin-embedder",
+            "llm_timeout": 1.0,
+        }
+    )

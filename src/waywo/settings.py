@@ -148,7 +148,7 @@ class Settings(BaseSettings):
     @property
     def extract_lease_seconds(self) -> float:
         """Return how long a claim on a comment lasts: past any live worker's."""
-        return self.extract_time_limit + 30.0
+        return self.extract_time_limit + min(30.0, self.extract_time_limit / 2)
 
     @property
     def uses_default_redis(self) -> bool:

@@ -113,3 +113,16 @@ def seed_catalogue(engine: Engine, seed: int = 7) -> SeededCounts:
             make_project(1005 + n, f"Chore {n}", is_valid=False) for n in range(2)
         )
     return SeededCounts()
+
+
+def seed_comments(engine: Engine, texts: list[str], first_id: int = 5000) -> list[int]:
+    """Write one thread and a pending top-level comment per HTML text; return ids."""
+    ids = list(range(first_id, first_id + len(texts)))
+    with session_scope(engine) as session:
+        session.add(make_post(first_id, month=8))
+        session.flush()
+        for comment_id, text in zip(ids, texts, strict=True):
+            comment = make_comment(comment_id, first_id)
+            comment.text_html = text
+            session.add(comment)
+    return ids

@@ -1,6 +1,6 @@
 """The ``waywo`` command line: a thin layer over the services."""
 
-from waywo.cli import admin, collect, run, up  # noqa: F401  (registers commands)
+from waywo.cli import admin, collect, extract, run, up  # noqa: F401  (registers)
 from waywo.cli.app import app, error_console
 from waywo.errors import WaywoError
 

@@ -37,7 +37,10 @@ def read_comments(
         condition &= Comment.parent_id.is_(None)
 
     with session_scope(engine) as session:
-        total = session.scalar(select(func.count()).where(condition)) or 0
+        total = (
+            session.scalar(select(func.count()).select_from(Comment).where(condition))
+            or 0
+        )
         comments = session.scalars(
             select(Comment)
             .where(condition)

@@ -109,7 +109,9 @@ class Comment(Timestamped, Base):
     state: Mapped[CommentState] = mapped_column(
         String(16), default=CommentState.PENDING
     )
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    attempts: Mapped[int] = mapped_column(
+        Integer, default=0, doc="Failed extractions since the last success."
+    )
     error: Mapped[str | None] = mapped_column(Text)
     llm_model: Mapped[str | None] = mapped_column(Text)
     prompt_tokens: Mapped[int | None] = mapped_column(Integer)

@@ -165,7 +165,7 @@ def write_projects(
             Project(comment_id=claimed.id, **asdict(draft)) for draft in drafts
         )
         comment.state = CommentState.PROCESSED
-        comment.attempts += 1
+        comment.attempts = 0  # counts failures since the last success
         comment.error = None
         comment.processed_at = utc_now()
         _record_usage(comment, usage)
