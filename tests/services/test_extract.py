@@ -10,12 +10,12 @@ from tests.standins.openai_server import (
     ChatScript,
     EmbeddingScript,
     hashed_embedding,
-    invalid_project,
     project,
 )
+from tests.support.loopback import closed_port
 from tests.support.seed import seed_comments
 from waywo.errors import InvalidInputError, NotFoundError, ServiceUnavailableError
-from waywo.services.extract.process import Extractor, Status, embedding_text
+from waywo.services.extract.process import Extractor, Status
 from waywo.settings import Settings
 from waywo.storage.database import session_scope
 from waywo.storage.embeddings import from_blob
@@ -193,8 +193,6 @@ def test_an_unreachable_llm_leaves_the_comment_pending(
     ai_settings: Settings, engine: Engine
 ) -> None:
     """Connection refused is an error on the comment, not a crash."""
-    from tests.support.loopback import closed_port
-
     refused = ai_settings.model_copy(
         update={"llm_url": f"http://127.0.0.1:{closed_port()}/v1"}
     )
