@@ -57,6 +57,17 @@ class Settings(BaseSettings):
     reranker_model: str | None = None
     reranker_api_key: SecretStr | None = None
     reranker_health_path: str = "/health"
+    reranker_api: Literal["cohere", "tei", "nim"] = Field(
+        "cohere",
+        description="cohere: POST /v1/rerank (Cohere, Jina, vLLM, llama.cpp); tei: "
+        "POST /rerank (Hugging Face TEI); nim: POST /v1/ranking (NVIDIA NIM).",
+    )
+    rerank_top: int = Field(
+        50, ge=1, le=500, description="Search hits the reranker re-orders."
+    )
+    search_pool: int = Field(
+        200, ge=10, le=10000, description="Nearest projects a semantic search keeps."
+    )
 
     admin_token: SecretStr | None = Field(
         None, description="When set, destructive admin routes need 'Bearer <token>'."

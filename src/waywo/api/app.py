@@ -7,7 +7,8 @@ from fastapi import FastAPI
 
 from waywo import __version__
 from waywo.api.errors import install_error_handlers
-from waywo.api.routes import admin, comments, health, posts, tasks
+from waywo.api.routes import admin, comments, health, posts, projects, tasks
+from waywo.services.search import Searcher
 from waywo.settings import Settings
 from waywo.storage.database import get_engine, migrate
 from waywo.worker.app import create_celery
@@ -22,6 +23,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         migrate(engine)
         yield
+        app.state.searcher.close()
 
     app = FastAPI(
         title="waywo",
@@ -33,11 +35,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.celery = create_celery(settings)
+    app.state.searcher = Searcher.open(settings, engine)
 
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(admin.router)
     app.include_router(posts.router)
     app.include_router(comments.router)
+    app.include_router(projects.router)
     app.include_router(tasks.router)
     return app

@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 
 from waywo.errors import UnauthorizedError
 from waywo.search.vector_index import VectorIndex
+from waywo.services.search import Searcher
 from waywo.settings import Settings
 
 bearer = HTTPBearer(auto_error=False, description="The admin token, when one is set.")
@@ -41,6 +42,14 @@ def get_vector_index(settings: SettingsDep, engine: EngineDep) -> VectorIndex:
 
 
 VectorIndexDep = Annotated[VectorIndex, Depends(get_vector_index)]
+
+
+def get_searcher(request: Request) -> Searcher:
+    """Return the app's searcher, which holds the embedder and reranker clients."""
+    return request.app.state.searcher  # type: ignore[no-any-return]
+
+
+SearcherDep = Annotated[Searcher, Depends(get_searcher)]
 
 
 def require_admin(

@@ -145,6 +145,15 @@ class VectorIndex:
         rows = self._read_vectors(candidate_ids, model, watermark)
         return self._rank_exactly(rows, unit_query, limit)
 
+    def similarities(self, query: np.ndarray, ids: list[int]) -> dict[int, float]:
+        """Return the true cosine of the query to each of these projects' vectors."""
+        unit_query = normalize_rows(np.asarray(query, dtype=np.float32)[None, :])[0]
+        rows = self._read_vectors(ids, self.model or self._most_common_model(), -1)
+        hits = self._rank_exactly(
+            [row for row in rows if row[0] in set(ids)], unit_query, len(ids)
+        )
+        return {hit.project_id: hit.similarity for hit in hits}
+
     def load(self) -> IndexSnapshot | None:
         """Return the newest index on disk, loading it only when the file changed."""
         try:

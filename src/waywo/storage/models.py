@@ -103,6 +103,9 @@ class Comment(Timestamped, Base):
     author: Mapped[str | None] = mapped_column(String(64))
     time: Mapped[int] = mapped_column(BigInteger, doc="HN creation time, Unix seconds.")
     text_html: Mapped[str | None] = mapped_column(Text, doc="HTML as HN sends it.")
+    text_plain: Mapped[str | None] = mapped_column(
+        Text, doc="Plain text derived from the HTML, for the LLM and keyword search."
+    )
     is_deleted: Mapped[bool] = mapped_column(Boolean, default=False)
     is_dead: Mapped[bool] = mapped_column(Boolean, default=False)
 

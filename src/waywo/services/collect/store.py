@@ -16,6 +16,7 @@ from waywo.clients.hn import HNItem
 from waywo.services.collect.catalogue import thread_month
 from waywo.services.collect.fetch import ThreadSnapshot
 from waywo.storage.models import Comment, CommentState, Post, UnreachableItem, utc_now
+from waywo.text import html_to_text
 
 
 @dataclass
@@ -110,6 +111,7 @@ def _new_comment(item: HNItem, story: HNItem, parent_id: int | None) -> Comment:
         author=item.author,
         time=item.time or story.time or 0,
         text_html=item.text_html,
+        text_plain=html_to_text(item.text_html),
         is_deleted=item.is_deleted,
         is_dead=item.is_dead,
         state=CommentState.PENDING,
@@ -130,6 +132,7 @@ def _refresh(comment: Comment, item: HNItem) -> bool:
     comment.is_deleted = comment.is_dead = False
     if item.text_html is not None and item.text_html != comment.text_html:
         comment.text_html = item.text_html
+        comment.text_plain = html_to_text(item.text_html)
         is_changed = True
         if comment.parent_id is None:
             comment.state = CommentState.PENDING
