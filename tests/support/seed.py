@@ -1,5 +1,6 @@
 """Known rows for tests: threads, comments and projects with exact counts."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -126,3 +127,79 @@ def seed_comments(engine: Engine, texts: list[str], first_id: int = 5000) -> lis
             comment.text_html = text
             session.add(comment)
     return ids
+
+
+@dataclass(frozen=True)
+class ShowcaseProject:
+    """A project of the search catalogue, with where and by whom it was posted."""
+
+    title: str
+    description: str
+    hashtags: tuple[str, ...]
+    idea: int
+    complexity: int
+    month: int
+    author: str
+
+
+SHOWCASE = (
+    ShowcaseProject("Tidepool", "A mobile app showing tide charts and ocean "
+                    "currents for sailors.", ("mobile", "ocean", "sailing"), 7, 4, 6,
+                    "ana"),
+    ShowcaseProject("Kiln", "Schedules kiln firings and glaze tests for small "
+                    "pottery studios.", ("pottery", "scheduling", "saas"), 5, 3, 7,
+                    "ben"),
+    ShowcaseProject("Rustacean", "Explains Rust compiler errors in plain words "
+                    "with suggested fixes.", ("rust", "compiler", "education"), 8, 7,
+                    7, "cara"),
+    ShowcaseProject("Vectorly", "A small vector database that keeps embeddings "
+                    "inside SQLite files.", ("database", "sqlite", "search"), 7, 8, 8,
+                    "dan"),
+    ShowcaseProject("GardenBot", "An Arduino robot that waters a vegetable garden "
+                    "by soil moisture.", ("hardware", "garden", "arduino"), 6, 6, 8,
+                    "ana"),
+)  # fmt: skip
+
+
+def seed_showcase(
+    engine: Engine, embed: Callable[[str], list[float]], model: str
+) -> dict[str, int]:
+    """Write the showcase projects (with ``embed``'s vectors) and one invalid one.
+
+    Each project has its own top-level comment in the thread of its 2024 month;
+    the invalid one (a cooking plan by 'eve', August) has no embedding. Returns
+    the project ids by title, the invalid one as 'cooking'.
+    """
+    with session_scope(engine) as session:
+        session.add_all(make_post(7000 + month, month) for month in (6, 7, 8))
+        session.flush()
+        projects = {}
+        for number, item in enumerate(SHOWCASE):
+            comment = make_comment(7100 + number, 7000 + item.month)
+            comment.author = item.author
+            comment.text_plain = f"I made {item.title}. {item.description}"
+            session.add(comment)
+            session.flush()
+            text = f"{item.title}. {item.description} " + " ".join(
+                f"#{tag}" for tag in item.hashtags
+            )
+            projects[item.title] = Project(
+                comment_id=comment.id, is_valid=True, title=item.title,
+                short_description=f"{item.title} in brief",
+                description=item.description, hashtags=list(item.hashtags),
+                urls=[], idea_score=item.idea, complexity_score=item.complexity,
+                embedding=to_blob(embed(text)), embedding_model=model,
+                embedding_dim=len(embed(text)),
+            )  # fmt: skip
+        cooking = make_comment(7199, 7008)
+        cooking.author = "eve"
+        cooking.text_plain = "Learning to cook this month."
+        session.add(cooking)
+        session.flush()
+        projects["cooking"] = Project(
+            comment_id=7199, is_valid=False, invalid_reason="A personal goal.",
+            hashtags=[], urls=[],
+        )  # fmt: skip
+        session.add_all(projects.values())
+        session.flush()
+        return {title: project.id for title, project in projects.items()}
