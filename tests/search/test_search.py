@@ -14,7 +14,7 @@ from tests.support.seed import seed_showcase
 from waywo.search.filters import ProjectFilters, Sort
 from waywo.search.vector_index import VectorIndex
 from waywo.services.projects import delete_project
-from waywo.services.search import Mode, SearchRequest, Searcher
+from waywo.services.search import Mode, Searcher, SearchRequest
 from waywo.settings import Settings
 from waywo.storage.database import session_scope
 from waywo.storage.embeddings import from_blob

@@ -178,6 +178,7 @@ def seed_showcase(
             comment = make_comment(7100 + number, 7000 + item.month)
             comment.author = item.author
             comment.text_plain = f"I made {item.title}. {item.description}"
+            comment.text_html = f"<p>{comment.text_plain}</p>"
             session.add(comment)
             session.flush()
             text = f"{item.title}. {item.description} " + " ".join(
@@ -194,6 +195,7 @@ def seed_showcase(
         cooking = make_comment(7199, 7008)
         cooking.author = "eve"
         cooking.text_plain = "Learning to cook this month."
+        cooking.text_html = cooking.text_plain
         session.add(cooking)
         session.flush()
         projects["cooking"] = Project(

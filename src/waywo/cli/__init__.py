@@ -1,6 +1,13 @@
 """The ``waywo`` command line: a thin layer over the services."""
 
-from waywo.cli import admin, collect, extract, run, up  # noqa: F401  (registers)
+from waywo.cli import (  # noqa: F401  (registers the commands)
+    admin,
+    collect,
+    extract,
+    run,
+    search,
+    up,
+)
 from waywo.cli.app import app, error_console
 from waywo.errors import WaywoError
 

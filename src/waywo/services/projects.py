@@ -4,7 +4,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, Select, delete, desc, func, select
+from sqlalchemy import Engine, Select, delete, desc, func, select, true
 from sqlalchemy.orm import selectinload
 
 from waywo.errors import NotFoundError
@@ -92,7 +92,7 @@ def count_hashtags(
     uses = func.count().label("uses")
     query = (
         filters.apply(select(each.c.value, uses).select_from(Project))
-        .join(each, True)  # type: ignore[arg-type]
+        .join(each, true())
         .group_by(each.c.value)
         .order_by(uses.desc(), each.c.value)
         .limit(limit)

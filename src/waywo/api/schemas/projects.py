@@ -76,7 +76,7 @@ class ProjectDetail(ProjectCard):
         return cls.of(
             project,
             comment_html=comment.text_html,
-            comment_text=html_to_text(comment.text_html),
+            comment_text=comment.text_plain or html_to_text(comment.text_html),
             thread_title=comment.post.title,
         )
 
