@@ -66,7 +66,7 @@ class Settings(BaseSettings):
         50, ge=1, le=500, description="Search hits the reranker re-orders."
     )
     search_pool: int = Field(
-        200, ge=10, le=10000, description="Nearest projects a semantic search keeps."
+        100, ge=10, le=10000, description="Nearest projects a semantic search keeps."
     )
 
     admin_token: SecretStr | None = Field(
