@@ -1,4 +1,4 @@
-"""The int8 vector index: exact top-k, freshness, deletions, models and rebuilds."""
+"""The vector index: exact top-k, freshness, deletions, models and rebuilds."""
 
 import subprocess
 import sys
@@ -6,13 +6,14 @@ import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 
+import faiss
 import numpy as np
 import pytest
 from sqlalchemy import Engine, delete
 
 from tests.support.seed import EMBEDDING_MODEL, make_comment, make_post, make_project
 from waywo.errors import VectorIndexError
-from waywo.search.vector_index import INDEX_FILE, SearchHit, VectorIndex, quantize
+from waywo.search.vector_index import INDEX_FILE, SearchHit, VectorIndex
 from waywo.settings import Settings
 from waywo.storage.database import session_scope
 from waywo.storage.models import Project
@@ -324,20 +325,23 @@ def test_a_rebuild_that_cannot_write_raises_index_build_error(
     assert list(settings.data_dir.rglob(".vectors-*")) == []
 
 
-def test_quantize_round_trips_within_one_step(random: np.random.Generator) -> None:
-    """Codes times scales restore the unit rows to 1/127; zero rows stay zero."""
-    vectors = random.normal(size=(64, DIMENSION))
-    vectors *= random.uniform(0.001, 1000.0, size=(64, 1))
-    vectors[[3, 40]] = 0.0
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    is_zero = norms[:, 0] == 0
+@pytest.mark.parametrize(("count", "is_inverted"), [(50, False), (800, True)])
+def test_the_index_keeps_one_byte_per_dimension(
+    index: VectorIndex,
+    engine: Engine,
+    random: np.random.Generator,
+    count: int,
+    is_inverted: bool,
+) -> None:
+    """Vectors are stored as 8-bit codes; inverted lists once there are enough."""
+    add_projects(engine, random.normal(size=(count, DIMENSION)))
 
-    codes, scales = quantize(vectors)
+    index.rebuild()
 
-    restored = codes.astype(np.float64) * scales[:, None]
-    unit = vectors[~is_zero] / norms[~is_zero]
-    assert codes.dtype == np.int8
-    assert not np.isnan(restored).any()
-    assert np.abs(restored[~is_zero] - unit).max() <= 1 / 127
-    assert (np.abs(codes[~is_zero]).max(axis=1) == 127).all()
-    assert (codes[is_zero] == 0).all()
+    snapshot = index.load()
+    assert snapshot is not None and snapshot.size == count
+    stored = faiss.downcast_index(snapshot.index)
+    if isinstance(stored, faiss.IndexIDMap2):
+        stored = faiss.downcast_index(stored.index)
+    assert isinstance(stored, faiss.IndexIVF) is is_inverted
+    assert stored.code_size == DIMENSION

@@ -1,18 +1,24 @@
-"""A quantized (int8) vector index over the stored project embeddings.
+"""A quantized vector index over the stored project embeddings.
+
+The index is a faiss inverted file of 8-bit scalar-quantized vectors (IVF-SQ8):
+the unit vectors are clustered into about 4 sqrt(N) lists, a search scans the
+few lists nearest the query, then re-scores the candidates with the float vectors
+stored in SQLite, so the similarity it reports is the true cosine and a deleted
+project cannot appear. Below a few hundred vectors it is one flat SQ8 list, an
+exact scan. This was chosen by measurement at 100k x 4096 on a 2-core machine:
+IVF-SQ8 built in 33 s and answered in 3 ms at recall@10 0.9995 after re-scoring;
+usearch HNSW (int8) answered in 1.5 ms but took 54 s to build; an exact scan
+took about 90 ms.
 
 The index is one ``.npz`` file in the data directory. A rebuild writes a new file
-beside it and renames it over the old one, so a search in flight keeps the arrays
+beside it and renames it over the old one, so a search in flight keeps the index
 it loaded, and every process (API, workers) sees the new file on its next search.
+Rows embedded after the last rebuild are scanned exactly, so they are found before
+the next rebuild: a trigger numbers every embedding write in commit order
+(``embedding_seq``), and the index records the highest number it has seen.
 
-A search scans the int8 codes for candidates, then re-scores them with the float
-vectors stored in SQLite, so the similarity it reports is the true cosine and a
-deleted project cannot appear. Rows embedded after the last rebuild are scanned
-exactly, so they are found before the next rebuild: a trigger numbers every
-embedding write in commit order (``embedding_seq``), and the index records the
-highest number it has seen.
-
-Known limit: the scan converts int8 blocks to float32 in numpy, about memory speed;
-it is a correct first version, not a fast one.
+Known limit: a rebuild holds every vector in memory, about 1.6 GB at 100k x 4096;
+past a few million vectors it needs a streaming build.
 """
 
 import logging
@@ -24,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+import faiss
 import numpy as np
 from sqlalchemy import Engine, func, select
 
@@ -35,17 +42,23 @@ from waywo.storage.models import EmbeddingCounter, Project
 logger = logging.getLogger(__name__)
 
 INDEX_FILE = "vectors.npz"
-SCAN_BLOCK_ROWS = 8192
 MIN_CANDIDATES = 100
+EXTRA_CANDIDATES = 50
+MIN_LISTS = 8
+TRAINING_POINTS_PER_LIST = 40
+PROBED_LISTS = 8
+BUILD_THREADS = os.cpu_count() or 1
+
+# One query at a time gains nothing from threads; rebuilds use every core.
+faiss.omp_set_num_threads(1)
 
 
 @dataclass(frozen=True)
 class IndexSnapshot:
-    """One loaded version of the index: row ids, int8 codes and their scales."""
+    """One loaded version of the index, for the vectors of one model."""
 
+    index: faiss.Index
     ids: np.ndarray
-    codes: np.ndarray
-    scales: np.ndarray
     model: str
     indexed_through_seq: int
 
@@ -53,6 +66,11 @@ class IndexSnapshot:
     def size(self) -> int:
         """Return the number of indexed vectors."""
         return int(self.ids.shape[0])
+
+    @property
+    def dimension(self) -> int:
+        """Return the length of the indexed vectors."""
+        return int(self.index.d)
 
 
 @dataclass(frozen=True)
@@ -73,13 +91,34 @@ class SearchHit:
     similarity: float
 
 
-def quantize(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Return int8 codes and per-row scales of the unit-normalized rows."""
-    unit = normalize_rows(vectors)
-    peaks = np.abs(unit).max(axis=1) if len(unit) else np.zeros(0, np.float32)
-    scales = np.where(peaks > 0, peaks / 127.0, 1.0).astype(np.float32)
-    codes = np.rint(unit / scales[:, None]).astype(np.int8)
-    return codes, scales
+def build_faiss_index(ids: np.ndarray, unit_vectors: np.ndarray) -> faiss.Index:
+    """Return an SQ8 index of the unit rows: inverted lists once they pay off."""
+    count, dimension = unit_vectors.shape
+    lists = min(int(4 * np.sqrt(count)), count // TRAINING_POINTS_PER_LIST)
+    sq8 = faiss.ScalarQuantizer.QT_8bit
+    index: faiss.Index
+    if lists < MIN_LISTS:
+        index = faiss.IndexIDMap2(
+            faiss.IndexScalarQuantizer(dimension, sq8, faiss.METRIC_INNER_PRODUCT)
+        )
+        training = unit_vectors
+    else:
+        coarse = faiss.IndexFlatIP(dimension)
+        inverted = faiss.IndexIVFScalarQuantizer(
+            coarse, dimension, lists, sq8, faiss.METRIC_INNER_PRODUCT
+        )
+        inverted.nprobe = min(PROBED_LISTS, lists)
+        index = inverted
+        sample = np.random.default_rng(0).permutation(count)
+        training = unit_vectors[sample[: lists * TRAINING_POINTS_PER_LIST]]
+
+    faiss.omp_set_num_threads(BUILD_THREADS)
+    try:
+        index.train(training)
+        index.add_with_ids(unit_vectors, ids)
+    finally:
+        faiss.omp_set_num_threads(1)
+    return index
 
 
 def normalize_rows(vectors: np.ndarray) -> np.ndarray:
@@ -110,12 +149,12 @@ class VectorIndex:
         watermark = self._highest_embedding_seq()
         model = self.model or self._most_common_model()
         ids, vectors = self._read_embeddings(model)
-        codes, scales = quantize(vectors)
-        self._write(ids, codes, scales, model or "", watermark)
+        index = build_faiss_index(ids, normalize_rows(vectors)) if len(ids) else None
+        self._write(index, ids, model or "", watermark)
 
         summary = RebuildSummary(
             vectors=len(ids),
-            dimension=int(codes.shape[1]) if codes.ndim == 2 else 0,
+            dimension=int(vectors.shape[1]) if len(ids) else 0,
             model=model,
             seconds=time.perf_counter() - started,
         )
@@ -138,7 +177,7 @@ class VectorIndex:
         candidate_ids: list[int] = []
         if snapshot is not None and snapshot.size:
             self._check_dimension(snapshot, unit_query)
-            candidate_count = max(limit * 10, MIN_CANDIDATES)
+            candidate_count = max(limit + EXTRA_CANDIDATES, MIN_CANDIDATES)
             candidate_ids = self._scan(snapshot, unit_query, candidate_count)
 
         watermark = snapshot.indexed_through_seq if snapshot else None
@@ -215,13 +254,11 @@ class VectorIndex:
         return ids, np.vstack([from_blob(row.embedding) for row in rows])
 
     def _write(
-        self,
-        ids: np.ndarray,
-        codes: np.ndarray,
-        scales: np.ndarray,
-        model: str,
-        watermark: int,
+        self, index: faiss.Index | None, ids: np.ndarray, model: str, watermark: int
     ) -> None:
+        serialized = (
+            faiss.serialize_index(index) if index is not None else np.zeros(0, np.uint8)
+        )
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
             descriptor, temporary = tempfile.mkstemp(
@@ -234,9 +271,8 @@ class VectorIndex:
             with os.fdopen(descriptor, "wb") as file:
                 np.savez(
                     file,
+                    index=serialized,
                     ids=ids,
-                    codes=codes,
-                    scales=scales,
                     model=np.array(model),
                     indexed_through_seq=np.array(watermark),
                 )
@@ -257,33 +293,30 @@ class VectorIndex:
     @staticmethod
     def _read_snapshot(handle: BinaryIO) -> IndexSnapshot:
         with np.load(handle, allow_pickle=False) as archive:
-            return IndexSnapshot(
-                ids=archive["ids"],
-                codes=archive["codes"],
-                scales=archive["scales"],
-                model=str(archive["model"]),
-                indexed_through_seq=int(archive["indexed_through_seq"]),
-            )
+            serialized = archive["index"]
+            ids = archive["ids"]
+            model = str(archive["model"])
+            watermark = int(archive["indexed_through_seq"])
+        index = (
+            faiss.deserialize_index(serialized)
+            if serialized.size
+            else faiss.IndexFlatIP(1)
+        )
+        return IndexSnapshot(index, ids, model, watermark)
 
     @staticmethod
     def _check_dimension(snapshot: IndexSnapshot, query: np.ndarray) -> None:
-        if snapshot.codes.shape[1] != query.shape[0]:
+        if snapshot.dimension != query.shape[0]:
             raise VectorIndexError(
                 f"Query has {query.shape[0]} dimensions; the index of model "
-                f"{snapshot.model!r} has {snapshot.codes.shape[1]}"
+                f"{snapshot.model!r} has {snapshot.dimension}"
             )
 
     @staticmethod
     def _scan(snapshot: IndexSnapshot, query: np.ndarray, count: int) -> list[int]:
-        scores = np.empty(snapshot.size, dtype=np.float32)
-        for start in range(0, snapshot.size, SCAN_BLOCK_ROWS):
-            block = snapshot.codes[start : start + SCAN_BLOCK_ROWS]
-            scores[start : start + len(block)] = block.astype(np.float32) @ query
-        scores *= snapshot.scales
-
-        count = min(count, snapshot.size)
-        best = np.argpartition(-scores, count - 1)[:count]
-        return snapshot.ids[best].tolist()
+        """Return the ids of the ``count`` nearest by the quantized vectors."""
+        _scores, ids = snapshot.index.search(query[None, :], min(count, snapshot.size))
+        return [int(found) for found in ids[0] if found >= 0]
 
     def _read_vectors(
         self, ids: list[int], model: str | None, watermark: int | None
