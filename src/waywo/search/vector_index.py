@@ -23,6 +23,7 @@ past a few million vectors it needs a streaming build.
 
 import logging
 import os
+import sqlite3
 import tempfile
 import threading
 import time
@@ -36,14 +37,21 @@ from sqlalchemy import Engine, func, select
 
 from waywo.errors import VectorIndexError, describe_error
 from waywo.storage.database import session_scope
-from waywo.storage.embeddings import from_blob
+from waywo.storage.embeddings import FLOAT32, from_blob
 from waywo.storage.models import EmbeddingCounter, Project
 
 logger = logging.getLogger(__name__)
 
 INDEX_FILE = "vectors.npz"
-MIN_CANDIDATES = 100
-EXTRA_CANDIDATES = 50
+READ_VECTORS = (
+    "SELECT id, embedding FROM projects "
+    "WHERE embedding IS NOT NULL AND embedding_model = ? "
+    "AND (id IN ({ids}) OR embedding_seq > ?)"
+)
+# Re-scored candidates per wanted hit: the 8-bit codes misorder only near-ties,
+# so a few times the limit recovers the exact top k.
+CANDIDATES_PER_HIT = 3
+MIN_CANDIDATES = 30
 MIN_LISTS = 8
 TRAINING_POINTS_PER_LIST = 40
 PROBED_LISTS = 8
@@ -177,7 +185,7 @@ class VectorIndex:
         candidate_ids: list[int] = []
         if snapshot is not None and snapshot.size:
             self._check_dimension(snapshot, unit_query)
-            candidate_count = max(limit + EXTRA_CANDIDATES, MIN_CANDIDATES)
+            candidate_count = max(limit * CANDIDATES_PER_HIT, MIN_CANDIDATES)
             candidate_ids = self._scan(snapshot, unit_query, candidate_count)
 
         watermark = snapshot.indexed_through_seq if snapshot else None
@@ -321,24 +329,24 @@ class VectorIndex:
     def _read_vectors(
         self, ids: list[int], model: str | None, watermark: int | None
     ) -> list[tuple[int, bytes]]:
-        """Read the float vectors of the candidates and of rows newer than the index."""
-        live_rows = (
-            select(Project.id, Project.embedding)
-            .where(Project.embedding.is_not(None))
-            .where(Project.embedding_model == model)
-        )
-        with session_scope(self.engine) as session:
-            rows = [
-                tuple(row)
-                for row in session.execute(live_rows.where(Project.id.in_(ids)))
-            ]
-            fresh = (
-                live_rows
-                if watermark is None
-                else live_rows.where(Project.embedding_seq > watermark)
-            )
-            rows += [tuple(row) for row in session.execute(fresh)]
-        return rows  # type: ignore[return-value]
+        """Read the float vectors of the candidates and of rows newer than the index.
+
+        One query straight on the pooled SQLite connection: on the search path,
+        building it through SQLAlchemy cost more than the scan itself.
+        """
+        placeholders = ",".join("?" * len(ids))
+        query = READ_VECTORS.format(ids=placeholders or "NULL")
+        parameters = (model, *ids, -1 if watermark is None else watermark)
+        try:
+            with self.engine.connect() as connection:
+                cursor = connection.connection.driver_connection.execute(  # type: ignore[union-attr]
+                    query, parameters
+                )
+                return cursor.fetchall()  # type: ignore[no-any-return]
+        except sqlite3.Error as exc:
+            raise VectorIndexError(
+                f"Cannot read the stored vectors: {describe_error(exc)}"
+            ) from exc
 
     @staticmethod
     def _rank_exactly(
@@ -348,12 +356,17 @@ class VectorIndex:
         if not unique:
             return []
         ids = list(unique)
-        vectors = normalize_rows(np.vstack([from_blob(unique[i]) for i in ids]))
-        if vectors.shape[1] != query.shape[0]:
+        blobs = b"".join(unique.values())
+        if len(blobs) != 4 * query.shape[0] * len(ids):
+            dimensions = {len(blob) // 4 for blob in unique.values()}
             raise VectorIndexError(
                 f"Query has {query.shape[0]} dimensions; stored vectors have "
-                f"{vectors.shape[1]}"
+                f"{', '.join(map(str, sorted(dimensions)))}"
             )
-        similarities = vectors @ query
+        vectors = np.frombuffer(blobs, dtype=FLOAT32).reshape(len(ids), -1)
+        norms = np.linalg.norm(vectors, axis=1)
+        similarities = np.divide(
+            vectors @ query, norms, out=np.zeros(len(ids), np.float32), where=norms > 0
+        )
         order = np.argsort(-similarities)[:limit]
         return [SearchHit(ids[i], float(similarities[i])) for i in order]
