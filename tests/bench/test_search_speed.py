@@ -113,6 +113,7 @@ def recall_at_10(found: list[list[int]], exact: list[list[int]]) -> float:
     )
 
 
+@pytest.mark.timeout(1800)
 @pytest.mark.parametrize("count", [6_000, 100_000])
 def test_search_stage_against_full_scans(
     settings: Settings,

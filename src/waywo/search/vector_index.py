@@ -1,7 +1,7 @@
 """A quantized vector index over the stored project embeddings.
 
 The index is a faiss inverted file of 8-bit scalar-quantized vectors (IVF-SQ8):
-the unit vectors are clustered into about 4 sqrt(N) lists, a search scans the
+the unit vectors are clustered into about 2 sqrt(N) lists, a search scans the
 few lists nearest the query, then re-scores the candidates with the float vectors
 stored in SQLite, so the similarity it reports is the true cosine and a deleted
 project cannot appear. Below a few hundred vectors it is one flat SQ8 list, an
@@ -37,7 +37,7 @@ from sqlalchemy import Engine, func, select
 
 from waywo.errors import VectorIndexError, describe_error
 from waywo.storage.database import session_scope
-from waywo.storage.embeddings import FLOAT32, from_blob
+from waywo.storage.embeddings import FLOAT32
 from waywo.storage.models import EmbeddingCounter, Project
 
 logger = logging.getLogger(__name__)
@@ -102,7 +102,7 @@ class SearchHit:
 def build_faiss_index(ids: np.ndarray, unit_vectors: np.ndarray) -> faiss.Index:
     """Return an SQ8 index of the unit rows: inverted lists once they pay off."""
     count, dimension = unit_vectors.shape
-    lists = min(int(4 * np.sqrt(count)), count // TRAINING_POINTS_PER_LIST)
+    lists = min(int(2 * np.sqrt(count)), count // TRAINING_POINTS_PER_LIST)
     sq8 = faiss.ScalarQuantizer.QT_8bit
     index: faiss.Index
     if lists < MIN_LISTS:
@@ -249,9 +249,10 @@ class VectorIndex:
             )
 
     def _read_embeddings(self, model: str | None) -> tuple[np.ndarray, np.ndarray]:
+        """Read every vector of the model, in id order, into one float32 matrix."""
         with session_scope(self.engine) as session:
             rows = session.execute(
-                select(Project.id, Project.embedding)
+                select(Project.id, Project.embedding_dim, Project.embedding)
                 .where(Project.embedding.is_not(None))
                 .where(Project.embedding_model == model)
                 .order_by(Project.id)
@@ -259,7 +260,13 @@ class VectorIndex:
         ids = np.fromiter((row.id for row in rows), dtype=np.int64, count=len(rows))
         if not rows:
             return ids, np.zeros((0, 0), dtype=np.float32)
-        return ids, np.vstack([from_blob(row.embedding) for row in rows])
+        dimensions = {row.embedding_dim for row in rows}
+        if len(dimensions) != 1:
+            raise VectorIndexError(
+                f"Vectors of model {model!r} have several dimensions: {dimensions}"
+            )
+        blobs = b"".join(row.embedding for row in rows)
+        return ids, np.frombuffer(blobs, dtype=FLOAT32).reshape(len(rows), -1)
 
     def _write(
         self, index: faiss.Index | None, ids: np.ndarray, model: str, watermark: int
