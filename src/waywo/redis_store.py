@@ -51,6 +51,17 @@ def flush(settings: Settings) -> None:
         client.close()
 
 
+def queue_length(settings: Settings, queue: str) -> int:
+    """Return how many tasks wait in a Celery queue of our database."""
+    client = connect(settings)
+    try:
+        return int(client.llen(queue))
+    except redis.RedisError as exc:
+        raise ServiceUnavailableError(describe_error(exc)) from exc
+    finally:
+        client.close()
+
+
 def is_reachable(url: str, timeout: float = 1.0) -> bool:
     """Tell whether a Redis server answers PING at this URL."""
     client = redis.Redis.from_url(

@@ -2,8 +2,10 @@
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from waywo import __version__
 from waywo.api.errors import install_error_handlers
@@ -11,7 +13,11 @@ from waywo.api.routes import admin, comments, health, posts, projects, tasks
 from waywo.services.search import Searcher
 from waywo.settings import Settings
 from waywo.storage.database import get_engine, migrate
+from waywo.web import pages
+from waywo.web.security import SecurityHeaders
 from waywo.worker.app import create_celery
+
+STATIC_DIR = Path(pages.__file__).with_name("static")
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -38,6 +44,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.searcher = Searcher.open(settings, engine)
 
     install_error_handlers(app)
+    app.add_middleware(SecurityHeaders)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.include_router(pages.router)
     app.include_router(health.router)
     app.include_router(admin.router)
     app.include_router(posts.router)

@@ -3,6 +3,7 @@
 import logging
 from dataclasses import asdict, dataclass
 
+from celery import Celery
 from sqlalchemy import ColumnElement, Engine, ScalarSelect, delete, func, select
 
 from waywo import redis_store
@@ -20,6 +21,9 @@ from waywo.storage.models import (
 )
 
 logger = logging.getLogger(__name__)
+
+CELERY_QUEUE = "celery"
+WORKER_REPLY_SECONDS = 0.5
 
 
 @dataclass(frozen=True)
@@ -139,3 +143,22 @@ def reset_everything(
 def rebuild_index(index: VectorIndex) -> RebuildSummary:
     """Rebuild the vector index from the stored embeddings."""
     return index.rebuild()
+
+
+def read_worker_stats(celery: Celery, settings: Settings) -> dict[str, object]:
+    """Return live workers, their active and reserved tasks, and the queue length.
+
+    Known limit: workers are counted by who answers within half a second, so an
+    overloaded worker can be missed for one refresh.
+    """
+    if not redis_store.is_reachable(settings.redis_url, settings.redis_timeout):
+        return {"error": "Redis is unreachable"}
+    inspector = celery.control.inspect(timeout=WORKER_REPLY_SECONDS)
+    active = inspector.active() or {}
+    reserved = inspector.reserved() or {}
+    return {
+        "workers": len(active.keys() | reserved.keys()),
+        "active": sum(len(tasks) for tasks in active.values()),
+        "reserved": sum(len(tasks) for tasks in reserved.values()),
+        "queued": redis_store.queue_length(settings, CELERY_QUEUE),
+    }

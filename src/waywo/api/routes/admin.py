@@ -4,13 +4,20 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Response, status
 
-from waywo.api.deps import EngineDep, SettingsDep, VectorIndexDep, require_admin
+from waywo.api.deps import (
+    CeleryDep,
+    EngineDep,
+    SettingsDep,
+    VectorIndexDep,
+    require_admin,
+)
 from waywo.api.schemas.admin import (
     ActionResult,
     RebuildResult,
     ResetAllResult,
     StatsPublic,
     StoreResetResult,
+    WorkerStats,
 )
 from waywo.errors import ResetError, ServiceUnavailableError
 from waywo.services import admin
@@ -31,6 +38,12 @@ ADMIN_ERRORS: dict[int | str, dict[str, Any]] = {
 def read_stats(settings: SettingsDep, engine: EngineDep) -> StatsPublic:
     """Count posts, comments and projects, and report on Redis."""
     return StatsPublic.model_validate(admin.read_stats(settings, engine))
+
+
+@router.get("/celery", response_model_exclude_none=True)
+def read_workers(settings: SettingsDep, celery: CeleryDep) -> WorkerStats:
+    """Count live workers, their active and reserved tasks, and queued tasks."""
+    return WorkerStats.model_validate(admin.read_worker_stats(celery, settings))
 
 
 @router.get("/services-health", response_model_exclude_none=True)

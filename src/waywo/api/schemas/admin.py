@@ -55,3 +55,13 @@ class ResetAllResult(BaseModel):
     message: str
     errors: list[str] | None = None
     results: dict[str, StoreResetResult]
+
+
+class WorkerStats(BaseModel):
+    """The Celery workers as the dashboard shows them."""
+
+    workers: int | None = Field(None, description="Workers that answered.")
+    active: int | None = Field(None, description="Tasks running now.")
+    reserved: int | None = Field(None, description="Tasks taken, not yet started.")
+    queued: int | None = Field(None, description="Tasks waiting in Redis.")
+    error: str | None = None

@@ -1,0 +1,1 @@
+"""The web pages: a project explorer and the admin dashboard, served by the API app."""
