@@ -142,5 +142,6 @@ def ai_settings(settings: Settings, ai_url: str) -> Settings:
             "embedder_url": ai_url,
             "embedder_model": "standin-embedder",
             "llm_timeout": 1.0,
+            "llm_structured_output": "json_schema",
         }
     )

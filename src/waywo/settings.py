@@ -12,6 +12,8 @@ from waywo.errors import ConfigurationError
 
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 DEFAULT_PORT = 8008
+LOCAL_EMBEDDER_MODEL = "wordllama-l2_supercat-256"
+LOCAL_RERANKER_MODEL = "fused-keyword-vector"
 REDIS_SCHEMES = ("redis", "rediss", "unix")
 
 
@@ -36,10 +38,13 @@ class Settings(BaseSettings):
     )
     llm_model: str | None = None
     llm_api_key: SecretStr | None = None
-    llm_structured_output: Literal["auto", "json_schema", "json_object"] = Field(
+    llm_structured_output: Literal[
+        "auto", "json_schema", "json_object_schema", "json_object", "ollama"
+    ] = Field(
         "auto",
-        description="auto: ask for a JSON schema, fall back to JSON mode when the "
-        "server refuses it.",
+        description="json_schema (OpenAI, vLLM), json_object_schema (llama.cpp), "
+        "ollama (its 'format' field), json_object (JSON mode); auto tries them in "
+        "that order until the server takes one.",
     )
     llm_max_tokens: int = Field(2048, ge=64, le=32768, description="Cap on the answer.")
 
@@ -50,6 +55,11 @@ class Settings(BaseSettings):
     embedder_api_key: SecretStr | None = None
     embedder_health_path: str = "/health"
     embedder_batch_size: int = Field(64, ge=1, le=2048, description="Texts a call.")
+    embedder_provider: Literal["auto", "remote", "local"] = Field(
+        "auto",
+        description="auto: the service at WAYWO_EMBEDDER_URL if set, else the "
+        "local CPU embedder shipped with waywo.",
+    )
 
     reranker_url: str | None = Field(
         None, description="Root URL of the rerank service."
@@ -57,6 +67,11 @@ class Settings(BaseSettings):
     reranker_model: str | None = None
     reranker_api_key: SecretStr | None = None
     reranker_health_path: str = "/health"
+    reranker_provider: Literal["auto", "remote", "local", "none"] = Field(
+        "auto",
+        description="auto: the service at WAYWO_RERANKER_URL if set, else the "
+        "local fused keyword and vector reranker.",
+    )
     reranker_api: Literal["cohere", "tei", "nim"] = Field(
         "cohere",
         description="cohere: POST /v1/rerank (Cohere, Jina, vLLM, llama.cpp); tei: "
@@ -97,6 +112,10 @@ class Settings(BaseSettings):
         gt=0,
         description="Seconds before Redis gives a task whose worker died to "
         "another worker; keep it above the longest task.",
+    )
+
+    local_threads: int = Field(
+        1, ge=1, le=64, description="CPU threads the local models may use."
     )
 
     host: str = "127.0.0.1"
@@ -160,6 +179,20 @@ class Settings(BaseSettings):
     def extract_lease_seconds(self) -> float:
         """Return how long a claim on a comment lasts: past any live worker's."""
         return self.extract_time_limit + min(30.0, self.extract_time_limit / 2)
+
+    @property
+    def uses_remote_embedder(self) -> bool:
+        """Tell whether embeddings come from a service rather than this process."""
+        if self.embedder_provider == "auto":
+            return bool(self.embedder_url)
+        return self.embedder_provider == "remote"
+
+    @property
+    def embedding_model(self) -> str | None:
+        """Return the name stored with new vectors; searches use only these."""
+        return (
+            self.embedder_model if self.uses_remote_embedder else LOCAL_EMBEDDER_MODEL
+        )
 
     @property
     def uses_default_redis(self) -> bool:

@@ -2,9 +2,16 @@
 
 import httpx
 import numpy as np
+import pytest
 from sqlalchemy import Engine
 
-from tests.support.seed import EMBEDDING_DIM, make_project, seed_catalogue
+from tests.support.loopback import closed_port
+from tests.support.seed import (
+    EMBEDDING_DIM,
+    EMBEDDING_MODEL,
+    make_project,
+    seed_catalogue,
+)
 from waywo.search.vector_index import VectorIndex
 from waywo.settings import Settings
 from waywo.storage.database import session_scope
@@ -18,6 +25,17 @@ def test_rebuild_on_an_empty_database_succeeds(api_url: str) -> None:
     assert response.json()["status"] == "success"
     assert response.json()["message"] == "Vector index rebuilt successfully"
     assert response.json()["vectors"] == 0
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """Index the seeded vectors' model, as a remote embedder of that name would."""
+    return settings.model_copy(
+        update={
+            "embedder_url": f"http://127.0.0.1:{closed_port()}",
+            "embedder_model": EMBEDDING_MODEL,
+        }
+    )
 
 
 def test_rebuild_makes_new_embeddings_findable(

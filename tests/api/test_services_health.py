@@ -100,7 +100,24 @@ def test_refused_connections_are_unhealthy_with_the_reason(
     }
     assert report["embedder"]["status"] == "unhealthy"
     assert report["embedder"]["error"] == "Connection refused"
-    assert report["reranker"]["status"] == "not_configured"
+    assert report["reranker"]["url"] == "local://fused"  # no URL: the local one
+
+
+def test_without_urls_the_local_providers_report_themselves(
+    settings: Settings,
+) -> None:
+    """Model name, device cpu, a local:// URL; the LLM is simply not configured."""
+    report = read_health(settings, llm_url=None, embedder_url=None, reranker_url=None)
+
+    answer = report.json()
+    assert answer["llm"]["status"] == "not_configured"
+    assert answer["embedder"]["status"] == "healthy"
+    assert answer["embedder"]["url"] == "local://wordllama"
+    assert answer["embedder"]["configured_model"] == "wordllama-l2_supercat-256"
+    assert answer["embedder"]["device"] == "cpu"
+    assert answer["embedder"]["details"] == {"threads": 1, "dimension": 256}
+    assert answer["reranker"]["configured_model"] == "fused-keyword-vector"
+    assert answer["reranker"]["device"] == "cpu"
 
 
 def test_slow_services_time_out_together_in_about_one_timeout(

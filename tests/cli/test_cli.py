@@ -66,8 +66,12 @@ def test_index_rebuild_indexes_every_stored_embedding(
 ) -> None:
     """``index rebuild`` quantizes the seeded embeddings into the index file."""
     counts = seed_catalogue(engine)
+    remote = {
+        "WAYWO_EMBEDDER_PROVIDER": "remote",
+        "WAYWO_EMBEDDER_MODEL": "test-embedder",
+    }
 
-    result = run_waywo("index", "rebuild", env=env)
+    result = run_waywo("index", "rebuild", env=env | remote)
 
     assert result.returncode == 0
     assert f"Indexed {counts.projects_with_embeddings} vectors" in result.stdout

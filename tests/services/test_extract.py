@@ -11,6 +11,7 @@ from tests.standins.openai_server import (
     EmbeddingScript,
     hashed_embedding,
     project,
+    style_of,
 )
 from tests.support.loopback import closed_port
 from tests.support.seed import seed_comments
@@ -197,9 +198,9 @@ def test_an_unreachable_llm_leaves_the_comment_pending(
         update={"llm_url": f"http://127.0.0.1:{closed_port()}/v1"}
     )
     [comment_id] = seed_comments(engine, [TWO_PROJECTS])
-    extractor = Extractor.open(refused, engine)
 
-    outcome = extractor.extract(comment_id)
+    with Extractor.open(refused, engine) as extractor:
+        outcome = extractor.extract(comment_id)
 
     assert outcome.status == Status.PENDING
     assert outcome.error == "llm unreachable: Connection refused"
@@ -238,18 +239,52 @@ def test_a_comment_fails_at_the_attempt_limit_and_keeps_old_projects(
     assert extractor.extract(comment_id).status == Status.SKIPPED
 
 
-def test_a_server_without_schema_support_gets_json_mode(
-    extractor: Extractor, engine: Engine, chat_script: ChatScript
+@pytest.mark.parametrize(
+    ("accepted", "refusal", "expected"),
+    [
+        ("json_schema", 400, ["json_schema", "json_schema"]),
+        ("json_object_schema", 500,
+         ["json_schema", "json_object_schema", "json_object_schema"]),
+        ("json_object", 422,
+         ["json_schema", "json_object_schema", "json_object", "json_object"]),
+    ],
+)  # fmt: skip
+def test_auto_finds_the_one_style_a_server_takes_and_keeps_it(
+    ai_settings: Settings,
+    engine: Engine,
+    chat_script: ChatScript,
+    accepted: str,
+    refusal: int,
+    expected: list[str],
 ) -> None:
-    """A 400 to json_schema switches to json_object, once and for good."""
+    """Each stand-in takes one style (llama.cpp answers 500 to the others)."""
     ids = seed_comments(engine, ["First tool", "Second tool"])
-    chat_script.accepts_json_schema = False
+    chat_script.accepted_styles = frozenset({accepted})
+    chat_script.refusal_status = refusal
+    auto = ai_settings.model_copy(update={"llm_structured_output": "auto"})
 
-    outcomes = [extractor.extract(comment_id) for comment_id in ids]
+    with Extractor.open(auto, engine) as extractor:
+        outcomes = [extractor.extract(comment_id) for comment_id in ids]
 
-    styles = [r["response_format"]["type"] for r in chat_script.requests]
     assert [o.status for o in outcomes] == [Status.PROCESSED] * 2
-    assert styles == ["json_schema", "json_object", "json_object"]
+    assert [style_of(r) for r in chat_script.requests] == expected
+
+
+def test_the_ollama_style_sends_the_schema_as_format(
+    ai_settings: Settings, engine: Engine, chat_script: ChatScript
+) -> None:
+    """Configured for Ollama, the schema goes in 'format' and nothing else."""
+    [comment_id] = seed_comments(engine, ["A tool"])
+    chat_script.accepted_styles = frozenset({"ollama"})
+    settings = ai_settings.model_copy(update={"llm_structured_output": "ollama"})
+
+    with Extractor.open(settings, engine) as extractor:
+        outcome = extractor.extract(comment_id)
+
+    [request] = chat_script.requests
+    assert outcome.status == Status.PROCESSED
+    assert request["format"]["properties"]["projects"]["maxItems"] == 10
+    assert "response_format" not in request
 
 
 def test_deleted_comments_are_invalid_without_an_llm_call(

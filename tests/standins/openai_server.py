@@ -21,6 +21,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
 ChatFault = Literal["500", "timeout", "not_json", "breaks_schema"]
+ALL_STYLES = frozenset({"json_schema", "json_object_schema", "json_object", "ollama"})
 COMMENT = re.compile(r"<comment>\n(.*)\n</comment>", re.DOTALL)
 URL = re.compile(r"https?://[^\s)]+")
 WORD = re.compile(r"[a-z0-9]+")
@@ -34,7 +35,8 @@ class ChatScript:
     timeout_seconds: float = 3.0
     faults: dict[str, list[ChatFault]] = field(default_factory=dict)
     answers: dict[str, dict[str, Any]] = field(default_factory=dict)
-    accepts_json_schema: bool = True
+    accepted_styles: frozenset[str] = ALL_STYLES
+    refusal_status: int = 400
     requests: list[dict[str, Any]] = field(default_factory=list)
 
     def fault_for(self, comment: str) -> ChatFault | None:
@@ -124,10 +126,10 @@ def create_openai_standin(chat: ChatScript, embeddings: EmbeddingScript) -> Fast
         body = await request.json()
         chat.requests.append(body)
         await asyncio.sleep(chat.latency_seconds)
-        if body["response_format"]["type"] == "json_schema" and not (
-            chat.accepts_json_schema
-        ):
-            return JSONResponse({"error": "json_schema unsupported"}, status_code=400)
+        if style_of(body) not in chat.accepted_styles:
+            return JSONResponse(
+                {"error": f"{style_of(body)} unsupported"}, chat.refusal_status
+            )
 
         comment = _comment_of(body["messages"])
         fault = chat.fault_for(comment)
@@ -153,6 +155,16 @@ def create_openai_standin(chat: ChatScript, embeddings: EmbeddingScript) -> Fast
         return JSONResponse({"object": "list", "data": data, "model": model})
 
     return app
+
+
+def style_of(body: dict[str, Any]) -> str:
+    """Name the way a request asks for JSON, as waywo's settings name them."""
+    if "format" in body:
+        return "ollama"
+    response_format = body.get("response_format") or {}
+    if response_format.get("type") == "json_schema":
+        return "json_schema"
+    return "json_object_schema" if "schema" in response_format else "json_object"
 
 
 def _comment_of(messages: list[dict[str, str]]) -> str:

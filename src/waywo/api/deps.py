@@ -38,7 +38,7 @@ CeleryDep = Annotated[Celery, Depends(get_celery)]
 
 def get_vector_index(settings: SettingsDep, engine: EngineDep) -> VectorIndex:
     """Return the vector index of the configured embedding model."""
-    return VectorIndex(settings.index_dir, engine, settings.embedder_model)
+    return VectorIndex(settings.index_dir, engine, settings.embedding_model)
 
 
 VectorIndexDep = Annotated[VectorIndex, Depends(get_vector_index)]

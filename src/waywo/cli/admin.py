@@ -37,7 +37,7 @@ def rebuild_index() -> None:
     settings = load_settings()
     engine = open_database(settings)
 
-    index = VectorIndex(settings.index_dir, engine, settings.embedder_model)
+    index = VectorIndex(settings.index_dir, engine, settings.embedding_model)
     with console.status("Rebuilding the vector index..."):
         summary = admin.rebuild_index(index)
     console.print(

@@ -47,8 +47,11 @@ NO_LLM_MESSAGE = (
     "No LLM is configured: set WAYWO_LLM_URL to an OpenAI-style base ending in /v1 "
     "(e.g. http://127.0.0.1:11434/v1 for Ollama) and WAYWO_LLM_MODEL to its model"
 )
-# Statuses with which servers refuse a response_format they do not support.
-SCHEMA_REFUSAL_STATUSES = frozenset({400, 415, 422})
+# Statuses with which servers refuse a response_format they do not support;
+# llama.cpp's Python server answers 500 to json_schema.
+REFUSAL_STATUSES = frozenset({400, 415, 422, 500})
+# What ``auto`` tries, in order, until the server takes one.
+AUTO_STYLES = ("json_schema", "json_object_schema", "json_object")
 
 
 @dataclass(frozen=True)
@@ -79,9 +82,10 @@ class ChatClient:
         self.model = settings.llm_model
         self._url = join_url(settings.llm_url, "chat/completions")
         self._max_tokens = settings.llm_max_tokens
-        self._may_fall_back = settings.llm_structured_output == "auto"
-        self._style = (
-            "json_schema" if self._may_fall_back else settings.llm_structured_output
+        self._is_auto = settings.llm_structured_output == "auto"
+        self._has_found_style = False
+        self._style: str = (
+            "json_schema" if self._is_auto else settings.llm_structured_output
         )
         self._http = httpx.Client(
             timeout=settings.llm_timeout,
@@ -97,51 +101,60 @@ class ChatClient:
     ) -> ChatAnswer:
         """Ask for an answer following the schema; raise on any failure to answer.
 
-        In ``auto`` style a server that refuses JSON schemas is asked once more in
-        JSON mode, and the client keeps to JSON mode from then on.
+        In ``auto`` style, until one way of asking for JSON has worked, a refusal
+        tries the next (JSON schema, llama.cpp's schema in JSON mode, plain JSON
+        mode); the first that works is kept. After that an error is an error.
         """
         started = time.perf_counter()
         calls = 1
-        response = self._post(messages, schema_name, schema)
-        if self._is_schema_refusal(response):
+        response = self._post(messages, schema_name, schema, self._style)
+        for style in self._fallbacks():
+            if response.status_code not in REFUSAL_STATUSES:
+                break
             logger.warning(
-                "LLM refused response_format json_schema (HTTP %d); using JSON mode",
-                response.status_code,
-            )
-            self._style = "json_object"
+                "LLM answered HTTP %d to %s; trying %s",
+                response.status_code, self._style, style,
+            )  # fmt: skip
             calls += 1
-            response = self._post(messages, schema_name, schema)
+            response = self._post(messages, schema_name, schema, style)
+            if not response.is_error:
+                self._style = style
 
         if response.is_error:
             raise error_of("LLM", response)
+        self._has_found_style = True
         return self._read(response, started, calls)
 
+    def _fallbacks(self) -> tuple[str, ...]:
+        if not self._is_auto or self._has_found_style:
+            return ()
+        return AUTO_STYLES[AUTO_STYLES.index(self._style) + 1 :]
+
     def _post(
-        self, messages: list[dict[str, str]], schema_name: str, schema: dict[str, Any]
+        self,
+        messages: list[dict[str, str]],
+        schema_name: str,
+        schema: dict[str, Any],
+        style: str,
     ) -> httpx.Response:
         body: dict[str, Any] = {
             "model": self.model,
             "messages": messages,
             "temperature": 0,
             "max_tokens": self._max_tokens,
-            "response_format": self._response_format(schema_name, schema),
         }
-        return post_json("llm", self._http, self._url, body)
-
-    def _response_format(self, name: str, schema: dict[str, Any]) -> dict[str, Any]:
-        if self._style == "json_schema":
-            return {
+        if style == "json_schema":
+            body["response_format"] = {
                 "type": "json_schema",
-                "json_schema": {"name": name, "schema": schema, "strict": True},
+                "json_schema": {"name": schema_name, "schema": schema, "strict": True},
             }
-        return {"type": "json_object"}
-
-    def _is_schema_refusal(self, response: httpx.Response) -> bool:
-        return (
-            self._may_fall_back
-            and self._style == "json_schema"
-            and response.status_code in SCHEMA_REFUSAL_STATUSES
-        )
+        elif style == "json_object_schema":
+            body["response_format"] = {"type": "json_object", "schema": schema}
+        elif style == "ollama":
+            body["format"] = schema
+        else:
+            body["response_format"] = {"type": "json_object"}
+        return post_json("llm", self._http, self._url, body)
 
     def _read(self, response: httpx.Response, started: float, calls: int) -> ChatAnswer:
         try:

@@ -15,8 +15,7 @@ from typing import Self
 import numpy as np
 from sqlalchemy import Engine, select
 
-from waywo.clients.embedder import EmbeddingClient
-from waywo.clients.reranker import RerankClient
+from waywo.clients.providers import Embedder, Reranker, open_embedder, open_reranker
 from waywo.errors import NotFoundError, ServiceUnavailableError, VectorIndexError
 from waywo.search.filters import ProjectFilters, Sort
 from waywo.search.keyword import rank_by_keywords
@@ -81,21 +80,19 @@ class Searcher:
         self,
         settings: Settings,
         engine: Engine,
-        embedder: EmbeddingClient | None,
-        reranker: RerankClient | None,
+        embedder: Embedder | None,
+        reranker: Reranker | None,
     ) -> None:
         self.settings = settings
         self.engine = engine
         self.embedder = embedder
         self.reranker = reranker
-        self.index = VectorIndex(settings.index_dir, engine, settings.embedder_model)
+        self.index = VectorIndex(settings.index_dir, engine, settings.embedding_model)
 
     @classmethod
     def open(cls, settings: Settings, engine: Engine) -> Self:
         """Make the clients of whichever services are configured."""
-        embedder = EmbeddingClient(settings) if settings.embedder_url else None
-        reranker = RerankClient(settings) if settings.reranker_url else None
-        return cls(settings, engine, embedder, reranker)
+        return cls(settings, engine, open_embedder(settings), open_reranker(settings))
 
     def close(self) -> None:
         """Close the clients' connections."""

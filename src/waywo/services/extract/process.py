@@ -17,8 +17,8 @@ from typing import Any, Self
 
 from sqlalchemy import Engine
 
-from waywo.clients.embedder import EmbeddingClient
 from waywo.clients.llm import ChatAnswer, ChatClient
+from waywo.clients.providers import Embedder, open_embedder
 from waywo.errors import ServiceUnavailableError, UnusableAnswerError
 from waywo.services.extract import store
 from waywo.services.extract.prompt import build_messages, correction
@@ -77,7 +77,7 @@ class Extractor:
         settings: Settings,
         engine: Engine,
         chat: ChatClient,
-        embedder: EmbeddingClient | None,
+        embedder: Embedder | None,
     ) -> None:
         self.settings = settings
         self.engine = engine
@@ -86,14 +86,14 @@ class Extractor:
 
     @classmethod
     def open(cls, settings: Settings, engine: Engine) -> Self:
-        """Make the clients; refuse clearly when no LLM is configured.
+        """Make the clients; refuse clearly when no LLM is configured."""
+        return cls(settings, engine, ChatClient(settings), open_embedder(settings))
 
-        Known limit: without an embedder URL, projects are stored without
-        embeddings and are found by keyword only.
-        """
-        chat = ChatClient(settings)
-        embedder = EmbeddingClient(settings) if settings.embedder_url else None
-        return cls(settings, engine, chat, embedder)
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_exc_info: object) -> None:
+        self.close()
 
     def close(self) -> None:
         """Close the clients' connections."""
