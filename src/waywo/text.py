@@ -29,6 +29,14 @@ def html_to_text(html: str | None) -> str:
     return BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
 
 
+def embedding_text(
+    title: str | None, description: str | None, hashtags: list[str]
+) -> str:
+    """Return what is embedded for a project: title, description and hashtags."""
+    tags = " ".join(f"#{tag}" for tag in hashtags)
+    return f"{title}. {description} {tags}".strip()
+
+
 def comment_links(html: str | None) -> list[str]:
     """Return the URLs a comment links to, in order, each once."""
     if not html:

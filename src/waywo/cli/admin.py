@@ -4,11 +4,20 @@ import json
 from typing import Annotated
 
 import typer
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from waywo.cli.app import app, console, index_app, load_settings
+from waywo.clients.providers import open_embedder
 from waywo.search.vector_index import VectorIndex
 from waywo.services import admin
+from waywo.services.reembed import reembed
 from waywo.storage.database import open_database
 
 
@@ -37,7 +46,38 @@ def rebuild_index() -> None:
     settings = load_settings()
     engine = open_database(settings)
 
-    index = VectorIndex(settings.index_dir, engine, settings.embedding_model)
+    _rebuild(VectorIndex(settings.index_dir, engine, settings.embedding_model))
+
+
+@index_app.command("reembed")
+def reembed_projects() -> None:
+    """Re-embed projects whose vectors are of another model, then rebuild."""
+    settings = load_settings()
+    engine = open_database(settings)
+
+    embedder = open_embedder(settings)
+    try:
+        with Progress(
+            TextColumn("re-embedding"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+        ) as bar:
+            task = bar.add_task("reembed", total=None)
+            done = reembed(
+                engine,
+                embedder,
+                settings.embedder_batch_size,
+                lambda p: bar.update(task, total=p.total, completed=p.done),
+            )
+    finally:
+        embedder.close()
+    console.print(f"Re-embedded {done.done} projects with {embedder.model}.")
+    _rebuild(VectorIndex(settings.index_dir, engine, settings.embedding_model))
+
+
+def _rebuild(index: VectorIndex) -> None:
     with console.status("Rebuilding the vector index..."):
         summary = admin.rebuild_index(index)
     console.print(

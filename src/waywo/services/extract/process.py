@@ -33,7 +33,7 @@ from waywo.services.extract.store import ClaimedComment, ProjectDraft, Usage
 from waywo.settings import Settings
 from waywo.storage.embeddings import to_blob
 from waywo.storage.models import CommentState
-from waywo.text import comment_links, html_to_text
+from waywo.text import comment_links, embedding_text, html_to_text
 
 logger = logging.getLogger(__name__)
 
@@ -179,7 +179,14 @@ class Extractor:
         valid = [index for index, draft in enumerate(drafts) if draft.is_valid]
         if not valid or self.embedder is None:
             return drafts
-        embeddings = self.embedder.embed([embedding_text(drafts[i]) for i in valid])
+        embeddings = self.embedder.embed(
+            [
+                embedding_text(
+                    drafts[i].title, drafts[i].description, drafts[i].hashtags
+                )
+                for i in valid
+            ]
+        )
         embedded = list(drafts)
         for index, vector in zip(valid, embeddings.vectors, strict=True):
             embedded[index] = replace(
@@ -189,12 +196,6 @@ class Extractor:
                 embedding_dim=embeddings.dimension,
             )
         return embedded
-
-
-def embedding_text(draft: ProjectDraft) -> str:
-    """Return what is embedded for a project: title, description and hashtags."""
-    tags = " ".join(f"#{tag}" for tag in draft.hashtags)
-    return f"{draft.title}. {draft.description} {tags}".strip()
 
 
 def _draft(project: ExtractedProject, links: list[str]) -> ProjectDraft:
