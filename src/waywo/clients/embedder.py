@@ -7,7 +7,7 @@ import httpx
 import numpy as np
 
 from waywo.clients.health import ServiceHealth
-from waywo.clients.http import bearer_headers, error_of, post_json
+from waywo.clients.http import error_of, post_json, service_client
 from waywo.clients.service_root import check_root_health
 from waywo.errors import ServiceUnavailableError
 from waywo.settings import Settings
@@ -48,13 +48,11 @@ class EmbeddingClient:
             raise ServiceUnavailableError(
                 "No embedder is configured: set WAYWO_EMBEDDER_URL"
             )
-        api_key = settings.embedder_api_key
         self.model = settings.embedder_model
         self._url = join_url(settings.embedder_url, "v1/embeddings")
         self._batch_size = settings.embedder_batch_size
-        self._http = httpx.Client(
-            timeout=settings.embedder_timeout,
-            headers=bearer_headers(api_key.get_secret_value() if api_key else None),
+        self._http = service_client(
+            settings.embedder_timeout, settings.embedder_api_key
         )
 
     def close(self) -> None:

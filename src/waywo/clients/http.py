@@ -6,6 +6,7 @@ import time
 from typing import Any
 
 import httpx
+from pydantic import SecretStr
 
 from waywo.errors import ServiceUnavailableError, describe_error
 from waywo.urls import redact_url
@@ -48,6 +49,12 @@ async def get_json(
         return response.json()
     except ValueError as exc:
         raise ServiceUnavailableError("Answer is not valid JSON") from exc
+
+
+def service_client(timeout: float, api_key: SecretStr | None) -> httpx.Client:
+    """Return a client for one AI service: its timeout, its key if it has one."""
+    key = api_key.get_secret_value() if api_key else None
+    return httpx.Client(timeout=timeout, headers=bearer_headers(key))
 
 
 def bearer_headers(api_key: str | None) -> dict[str, str]:

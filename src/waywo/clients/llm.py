@@ -8,7 +8,13 @@ from typing import Any
 import httpx
 
 from waywo.clients.health import ServiceHealth, run_probe
-from waywo.clients.http import bearer_headers, error_of, get_json, post_json
+from waywo.clients.http import (
+    bearer_headers,
+    error_of,
+    get_json,
+    post_json,
+    service_client,
+)
 from waywo.errors import ServiceUnavailableError
 from waywo.settings import Settings
 from waywo.urls import join_url
@@ -78,7 +84,6 @@ class ChatClient:
     def __init__(self, settings: Settings) -> None:
         require_llm(settings)
         assert settings.llm_url and settings.llm_model  # for mypy: checked above
-        api_key = settings.llm_api_key
         self.model = settings.llm_model
         self._url = join_url(settings.llm_url, "chat/completions")
         self._max_tokens = settings.llm_max_tokens
@@ -87,10 +92,7 @@ class ChatClient:
         self._style: str = (
             "json_schema" if self._is_auto else settings.llm_structured_output
         )
-        self._http = httpx.Client(
-            timeout=settings.llm_timeout,
-            headers=bearer_headers(api_key.get_secret_value() if api_key else None),
-        )
+        self._http = service_client(settings.llm_timeout, settings.llm_api_key)
 
     def close(self) -> None:
         """Close the connections."""

@@ -2,10 +2,8 @@
 
 from typing import Any
 
-import httpx
-
 from waywo.clients.health import ServiceHealth
-from waywo.clients.http import bearer_headers, error_of, post_json
+from waywo.clients.http import error_of, post_json, service_client
 from waywo.clients.service_root import check_root_health
 from waywo.errors import ServiceUnavailableError
 from waywo.settings import Settings
@@ -31,13 +29,11 @@ class RerankClient:
     def __init__(self, settings: Settings) -> None:
         if not settings.reranker_url:
             raise ServiceUnavailableError("No reranker is configured")
-        api_key = settings.reranker_api_key
         self.api = settings.reranker_api
         self.model = settings.reranker_model
         self._root = settings.reranker_url
-        self._http = httpx.Client(
-            timeout=settings.reranker_timeout,
-            headers=bearer_headers(api_key.get_secret_value() if api_key else None),
+        self._http = service_client(
+            settings.reranker_timeout, settings.reranker_api_key
         )
 
     def close(self) -> None:
