@@ -52,6 +52,7 @@ READ_VECTORS = (
 # so a few times the limit recovers the exact top k.
 CANDIDATES_PER_HIT = 3
 MIN_CANDIDATES = 30
+NO_FRESH_ROWS = 2**62  # a watermark no embedding number reaches
 MIN_LISTS = 8
 TRAINING_POINTS_PER_LIST = 40
 PROBED_LISTS = 8
@@ -195,10 +196,9 @@ class VectorIndex:
     def similarities(self, query: np.ndarray, ids: list[int]) -> dict[int, float]:
         """Return the true cosine of the query to each of these projects' vectors."""
         unit_query = normalize_rows(np.asarray(query, dtype=np.float32)[None, :])[0]
-        rows = self._read_vectors(ids, self.model or self._most_common_model(), -1)
-        hits = self._rank_exactly(
-            [row for row in rows if row[0] in set(ids)], unit_query, len(ids)
-        )
+        model = self.model or self._most_common_model()
+        rows = self._read_vectors(ids, model, NO_FRESH_ROWS)
+        hits = self._rank_exactly(rows, unit_query, len(ids))
         return {hit.project_id: hit.similarity for hit in hits}
 
     def load(self) -> IndexSnapshot | None:

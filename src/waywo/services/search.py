@@ -258,7 +258,11 @@ def _passages(engine: Engine, hits: list[ScoredProject]) -> list[str]:
             project.id: project
             for project in session.scalars(select(Project).where(Project.id.in_(ids)))
         }
-    return [_passage(projects[project_id]) for project_id in ids]
+    # A project deleted since it was ranked reads as nothing, and ranks last.
+    return [
+        _passage(projects[project_id]) if project_id in projects else ""
+        for project_id in ids
+    ]
 
 
 def _passage(project: Project) -> str:

@@ -39,9 +39,9 @@ def explorer(
 ) -> HTMLResponse:
     """Search or browse the projects, with filters, a page at a time."""
     form = dict(request.query_params)
-    offset = _number(form.get("offset"), "offset", 0, 10**9) or 0
     context: dict[str, Any] = {"form": _form_view(form), "modes": list(Mode)}
     try:
+        offset = _number(form.get("offset"), "offset", 0, 10**9) or 0
         filters = _filters(form)
         found = _find(
             engine, searcher, form.get("q", "").strip(), form, filters, offset
