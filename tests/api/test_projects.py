@@ -15,6 +15,8 @@ from tests.conftest import run_api
 from tests.standins.openai_server import hashed_embedding
 from tests.support.seed import seed_showcase
 from waywo.settings import Settings
+from waywo.storage.database import session_scope
+from waywo.storage.models import Project
 
 
 @pytest.fixture
@@ -85,15 +87,31 @@ def test_one_project_similar_ones_and_hashtags(
 def test_bookmarks_toggle_and_filter(
     api: httpx.Client, showcase: dict[str, int]
 ) -> None:
-    """POST toggles, a body sets; the bookmarked filter sees it."""
+    """{} toggles, a value sets; the bookmarked filter sees it; no body is a 422."""
     path = f"/api/projects/{showcase['Kiln']}/bookmark"
 
-    toggled = api.post(path).json()
+    toggled = api.post(path, json={}).json()
     kept = api.post(path, json={"is_bookmarked": True}).json()
     listed = api.get("/api/projects", params={"bookmarked": True}).json()
+    without_body = api.post(path)
 
     assert toggled["is_bookmarked"] is True and kept["is_bookmarked"] is True
     assert [p["title"] for p in listed["projects"]] == ["Kiln"]
+    assert without_body.status_code == 422
+
+
+def test_ids_too_large_for_sqlite_are_a_422(api: httpx.Client) -> None:
+    """An id past SQLite's integer range names the parameter instead of a 500."""
+    huge = "100000000000000000000"
+
+    answers = [
+        api.get(f"/api/projects/{huge}"),
+        api.get(f"/api/posts/{huge}"),
+        api.get(f"/api/comments/{huge}"),
+        api.get("/api/comments", params={"post_id": huge}),
+    ]
+
+    assert [answer.status_code for answer in answers] == [422] * 4
 
 
 def test_delete_needs_the_admin_token_and_removes_everywhere(
@@ -132,6 +150,7 @@ def test_exports_stream_the_filtered_list_as_json_lines_and_csv(
     assert [row["title"] for row in rows] == ["Tidepool", "GardenBot"]
     assert [record["title"] for record in records] == ["Tidepool", "GardenBot"]
     assert records[0]["hashtags"] == "mobile ocean sailing"
+    assert records[0]["comment_url"].startswith("https://")
     assert [json.loads(line)["title"] for line in searched.text.splitlines()] == [
         "Kiln"
     ]
@@ -144,3 +163,16 @@ def test_search_refuses_an_empty_query_and_a_bad_mode(api: httpx.Client) -> None
 
     assert empty.json()["detail"][0]["loc"] == ["query", "q"]
     assert mode.json()["detail"][0]["loc"] == ["query", "mode"]
+
+
+def test_csv_cells_that_look_like_formulas_are_quoted(
+    api: httpx.Client, engine: Engine, showcase: dict[str, int]
+) -> None:
+    """A title from an HN comment cannot run as a spreadsheet formula."""
+    with session_scope(engine) as session:
+        session.get_one(Project, showcase["Kiln"]).title = '=HYPERLINK("x")'
+
+    table = api.get("/api/projects/export", params={"format": "csv", "author": "ben"})
+
+    [record] = list(csv.DictReader(io.StringIO(table.text)))
+    assert record["title"] == '\'=HYPERLINK("x")'

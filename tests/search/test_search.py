@@ -10,7 +10,7 @@ from sqlalchemy import Engine, select
 from tests.standins.openai_server import hashed_embedding
 from tests.standins.rerank_server import RerankScript, create_rerank_standin
 from tests.support.loopback import closed_port, serve_in_thread
-from tests.support.seed import seed_showcase
+from tests.support.seed import make_comment, make_post, seed_showcase
 from waywo.search.filters import ProjectFilters, Sort
 from waywo.search.vector_index import VectorIndex
 from waywo.services.projects import delete_project
@@ -18,7 +18,7 @@ from waywo.services.search import Mode, Searcher, SearchRequest
 from waywo.settings import Settings
 from waywo.storage.database import session_scope
 from waywo.storage.embeddings import from_blob
-from waywo.storage.models import Project
+from waywo.storage.models import Comment, Project
 
 MODEL = "standin-embedder"
 embed = partial(hashed_embedding, dimension=64)
@@ -264,3 +264,31 @@ def test_a_reranker_that_refuses_keeps_the_vector_order(
             "The reranker failed (reranker unreachable: Connection refused): "
             "order kept."
         ]
+
+
+def test_a_narrow_filter_finds_all_its_matches_after_a_rebuild(
+    ai_settings: Settings, engine: Engine
+) -> None:
+    """4000 vectors in inverted lists; the 20 by one author are all found."""
+    with session_scope(engine) as session:
+        session.add(make_post(1, month=1))
+        session.flush()
+        session.add_all([make_comment(1, 1), make_comment(2, 1)])
+        session.get_one(Comment, 2).author = "rare"
+    vectors = np.random.default_rng(3).normal(size=(4000, 64)).astype(np.float32)
+    with session_scope(engine) as session:
+        session.add_all(
+            Project(comment_id=2 if n % 200 == 0 else 1, is_valid=True, title=f"P{n}",
+                    hashtags=[], urls=[], embedding=vector.tobytes(),
+                    embedding_model=MODEL, embedding_dim=64)
+            for n, vector in enumerate(vectors)
+        )  # fmt: skip
+    VectorIndex(ai_settings.index_dir, engine, MODEL).rebuild()
+
+    for searcher in open_searcher(ai_settings, engine):
+        found = searcher.search(
+            SearchRequest("anything", Mode.SEMANTIC, ProjectFilters(author="rare"),
+                          limit=50, rerank=False)
+        )  # fmt: skip
+
+        assert found.total == 20

@@ -222,3 +222,31 @@ def test_firebase_fallback_when_algolia_is_down(
     assert outcome.error is None
     assert len(stored_comments(engine)) == 36
     assert hn_standin.requests["firebase"] == 37
+
+
+def test_a_stale_algolia_tree_cannot_undelete_a_comment(
+    hn_settings: Settings, engine: Engine, hn_standin: HNStandin
+) -> None:
+    """Marked deleted through Firebase; Algolia still listing it changes nothing."""
+    deleted = STANDIN_THREAD_ID + 4
+    collect_threads(hn_settings, engine, [STANDIN_THREAD_ID])
+    with session_scope(engine) as session:
+        session.get_one(Comment, deleted).is_deleted = True
+
+    collect_threads(hn_settings, engine, [STANDIN_THREAD_ID])  # Algolia lists it
+
+    assert stored_comments(engine)[deleted].is_deleted
+
+
+def test_discovery_skips_titles_without_a_month_and_known_months(
+    hn_settings: Settings, engine: Engine, hn_standin: HNStandin
+) -> None:
+    """A weekend thread and a second post for a known month are not added."""
+    hn_standin.other_search_hits += [
+        {"objectID": "50000003", "author": "someone", "created_at_i": 1_793_000_000,
+         "title": "Ask HN: What are you working on this weekend?"},
+        {"objectID": "50000004", "author": "someone", "created_at_i": 1_723_000_000,
+         "title": "Ask HN: What are you working on? (August 2024)"},
+    ]  # fmt: skip
+
+    assert discover_threads(hn_settings, engine) == []

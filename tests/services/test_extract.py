@@ -317,3 +317,22 @@ def test_replies_unknown_ids_and_a_missing_llm_are_refused(
         extractor.extract(123)
     with pytest.raises(ServiceUnavailableError, match="set WAYWO_LLM_URL"):
         Extractor.open(settings, engine)
+
+
+def test_a_bookmark_survives_re_extraction(
+    extractor: Extractor, engine: Engine, chat_script: ChatScript
+) -> None:
+    """Forced re-extraction replaces the rows; the bookmark follows the title."""
+    [comment_id] = seed_comments(engine, [TWO_PROJECTS])
+    chat_script.answers["Tidepool"] = {
+        "projects": [project("Tidepool"), project("Kiln")]
+    }
+    extractor.extract(comment_id)
+    with session_scope(engine) as session:
+        kiln = session.scalars(select(Project).where(Project.title == "Kiln")).one()
+        kiln.is_bookmarked = True
+
+    extractor.extract(comment_id, force=True)
+
+    marks = {p.title: p.is_bookmarked for p in projects_of(engine, comment_id)}
+    assert marks == {"Tidepool": False, "Kiln": True}

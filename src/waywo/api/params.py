@@ -2,11 +2,14 @@
 
 from typing import Annotated
 
-from fastapi import Depends, Query
+from fastapi import Depends, Path, Query
 
 from waywo.search.filters import ProjectFilters, parse_month
 
 MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
+LARGEST_ID = 2**63 - 1  # SQLite's INTEGER
+
+ItemId = Annotated[int, Path(ge=1, le=LARGEST_ID, description="An HN or row id.")]
 
 
 def read_filters(

@@ -14,7 +14,7 @@ from waywo.services.collect.run import (
     ThreadOutcome,
     add_thread,
     collect_threads,
-    discover_threads,
+    discover_if_possible,
     list_thread_ids,
 )
 from waywo.storage.database import open_database
@@ -42,8 +42,13 @@ def collect(
     engine = open_database(settings)
 
     if discover:
-        found = discover_threads(settings, engine)
-        console.print(f"Discovery found {len(found)} new thread(s).")
+        found, error = discover_if_possible(settings, engine)
+        if error:
+            error_console.print(
+                f"Warning: discovery failed ({error}); known threads only"
+            )
+        else:
+            console.print(f"Discovery found {len(found)} new thread(s).")
     thread_ids = chosen_ids or list_thread_ids(engine, limit_threads)
 
     with Progress(

@@ -44,6 +44,7 @@ class HNItem:
     kids: tuple[int, ...] = ()
     is_deleted: bool = False
     is_dead: bool = False
+    is_from_firebase: bool = False  # Algolia carries no deleted or dead flags
     title: str | None = None
     score: int | None = None
     descendants: int | None = None
@@ -62,6 +63,7 @@ class HNItem:
             kids=tuple(int(kid) for kid in data.get("kids") or ()),
             is_deleted=bool(data.get("deleted", False)),
             is_dead=bool(data.get("dead", False)),
+            is_from_firebase=True,
             title=data.get("title"),
             score=data.get("score"),
             descendants=data.get("descendants"),

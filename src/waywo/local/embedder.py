@@ -18,6 +18,9 @@ from waywo.errors import ConfigurationError
 from waywo.settings import LOCAL_EMBEDDER_MODEL
 
 WEIGHTS_FILE = Path("weights") / "l2_supercat_256.safetensors"
+# One model per process, shared by every LocalEmbedder; threadpool limits are
+# process-wide too, so calls go one at a time.
+MODEL_LOCK = threading.Lock()
 # wordllama 0.4.0.post1, as pinned in pyproject.toml.
 WEIGHTS_SHA256 = "64b47a2dc493cb8e85944076601189739852d7b64e0e1eedcb1937a251cd9fd5"
 
@@ -31,14 +34,13 @@ class LocalEmbedder:
     def __init__(self, threads: int) -> None:
         self.threads = threads
         self._model = _load_wordllama()
-        self._lock = threading.Lock()
 
     def close(self) -> None:
         """Release nothing: the model is shared by the process."""
 
     def embed(self, texts: list[str]) -> Embeddings:
         """Return one float32 vector per text, using at most ``threads`` cores."""
-        with self._lock, threadpool_limits(limits=self.threads):
+        with MODEL_LOCK, threadpool_limits(limits=self.threads):
             vectors = np.asarray(self._model.embed(texts), dtype=np.float32)
         return Embeddings(vectors.reshape(len(texts), self.dimension), self.model)
 

@@ -72,7 +72,8 @@ def parse_month(text: str | None, name: str) -> tuple[int, int] | None:
     if text is None:
         return None
     year, _, month = text.partition("-")
-    if not (year.isdigit() and month.isdigit() and 1 <= int(month) <= 12):
+    digits = (year + month).isascii() and year.isdigit() and month.isdigit()
+    if not (digits and 1 <= int(month) <= 12):
         raise InvalidInputError(f"{name} must be a month as YYYY-MM, not {text!r}")
     return int(year), int(month)
 

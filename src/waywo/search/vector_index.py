@@ -175,8 +175,14 @@ class VectorIndex:
         )
         return summary
 
-    def search(self, query: np.ndarray, limit: int = 10) -> list[SearchHit]:
-        """Return the projects nearest to the query, best first, by true cosine."""
+    def search(
+        self, query: np.ndarray, limit: int = 10, probe_all: bool = False
+    ) -> list[SearchHit]:
+        """Return the projects nearest to the query, best first, by true cosine.
+
+        The inverted lists nearest the query hold a few hundred candidates at
+        most; ``probe_all`` scans every list, for callers that filter most away.
+        """
         snapshot = self.load()
         model = self.model or (snapshot and snapshot.model) or self._most_common_model()
         if snapshot is not None and snapshot.model != model:
@@ -187,7 +193,7 @@ class VectorIndex:
         if snapshot is not None and snapshot.size:
             self._check_dimension(snapshot, unit_query)
             candidate_count = max(limit * CANDIDATES_PER_HIT, MIN_CANDIDATES)
-            candidate_ids = self._scan(snapshot, unit_query, candidate_count)
+            candidate_ids = self._scan(snapshot, unit_query, candidate_count, probe_all)
 
         watermark = snapshot.indexed_through_seq if snapshot else None
         rows = self._read_vectors(candidate_ids, model, watermark)
@@ -328,9 +334,17 @@ class VectorIndex:
             )
 
     @staticmethod
-    def _scan(snapshot: IndexSnapshot, query: np.ndarray, count: int) -> list[int]:
+    def _scan(
+        snapshot: IndexSnapshot, query: np.ndarray, count: int, probe_all: bool
+    ) -> list[int]:
         """Return the ids of the ``count`` nearest by the quantized vectors."""
-        _scores, ids = snapshot.index.search(query[None, :], min(count, snapshot.size))
+        index = faiss.downcast_index(snapshot.index)
+        params = None
+        if probe_all and isinstance(index, faiss.IndexIVF):
+            params = faiss.SearchParametersIVF()
+            params.nprobe = index.nlist
+        wanted = min(count, snapshot.size)
+        _scores, ids = index.search(query[None, :], wanted, params=params)
         return [int(found) for found in ids[0] if found >= 0]
 
     def _read_vectors(

@@ -45,16 +45,18 @@ def reembed(
     progress = ReembedProgress(total)
     on_progress(progress)
 
+    last_id = 0
     while progress.done < total:
         with session_scope(engine) as session:
             rows = session.execute(
                 select(Project.id, Project.title, Project.description, Project.hashtags)
-                .where(_stale(model))
+                .where(_stale(model), Project.id > last_id)
                 .order_by(Project.id)
                 .limit(batch_size)
             ).all()
         if not rows:
             break
+        last_id = rows[-1].id
         embeddings = embedder.embed(
             [embedding_text(row.title, row.description, row.hashtags) for row in rows]
         )

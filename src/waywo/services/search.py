@@ -106,9 +106,15 @@ class Searcher:
         vector = None
         if request.mode != Mode.KEYWORD:
             vector = self._embed_query(request.query, notes)
+        semantic = []
+        if vector is not None:
+            try:
+                semantic = self._nearest(vector, request.filters)
+            except VectorIndexError as exc:  # e.g. a query of another model's size
+                logger.warning("Semantic search failed: %s", exc.message)
+                notes.append(f"Semantic search failed ({exc.message}): keywords only.")
+                vector = None
         mode = request.mode if vector is not None else Mode.KEYWORD
-
-        semantic = self._nearest(vector, request.filters) if vector is not None else []
         keyword = []
         if mode != Mode.SEMANTIC:
             keyword = rank_by_keywords(self.engine, request.query, request.filters)
@@ -157,17 +163,26 @@ class Searcher:
     def _nearest(
         self, vector: np.ndarray, filters: ProjectFilters, wanted: int | None = None
     ) -> list[tuple[int, float]]:
-        """Return the nearest projects that pass the filters, growing the pool."""
+        """Return the nearest projects that pass the filters, growing the pool.
+
+        When the nearest lists of the index run dry before enough pass, every
+        list is scanned, so a narrow filter still finds all its matches.
+        """
         wanted = wanted or self.settings.search_pool
-        asked = wanted
+        asked, probe_all = wanted, False
         while True:
-            hits = self.index.search(vector, limit=asked)
+            hits = self.index.search(vector, limit=asked, probe_all=probe_all)
             kept = self._passing(filters, [hit.project_id for hit in hits])
             nearest = [
                 (h.project_id, h.similarity) for h in hits if h.project_id in kept
             ]
-            if len(nearest) >= wanted or len(hits) < asked:
+            if len(nearest) >= wanted:
                 return nearest[:wanted]
+            if len(hits) < asked:
+                if probe_all or filters == ProjectFilters():
+                    return nearest
+                probe_all = True
+                continue
             asked *= 4
 
     def _passing(self, filters: ProjectFilters, ids: list[int]) -> set[int]:
@@ -201,7 +216,8 @@ class Searcher:
 
     def _sorted(self, ranked: list[ScoredProject], sort: Sort) -> list[ScoredProject]:
         keys = sort_keys(self.engine, [hit.project_id for hit in ranked], sort)
-        return sorted(ranked, key=lambda hit: keys[hit.project_id])
+        # A project deleted meanwhile has no key; it goes last.
+        return sorted(ranked, key=lambda hit: keys.get(hit.project_id, len(keys)))
 
     def _with_similarities(
         self, page: list[ScoredProject], vector: np.ndarray

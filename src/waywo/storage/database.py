@@ -11,7 +11,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -83,7 +83,26 @@ def migrate(engine: Engine) -> None:
     lock_path = Path(str(engine.url.database) + ".migrate-lock")
     with lock_path.open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # before connecting: that sets WAL mode
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+        with engine.connect() as connection:
+            # Batch migrations rebuild a table by dropping the old one; with
+            # foreign keys on, that drop would cascade into its child rows.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
+            try:
+                with connection.begin():
+                    config.attributes["connection"] = connection
+                    command.upgrade(config, "head")
+                    _check_foreign_keys(connection)
+            finally:
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
     logger.info("Database schema is up to date (%s)", engine.url.database)
+
+
+def _check_foreign_keys(connection: Connection) -> None:
+    """Refuse a migration that left rows pointing at rows that do not exist."""
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise StorageError(
+            f"Migration left {len(broken)} rows with broken references; rolled back"
+        )

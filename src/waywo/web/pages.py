@@ -8,6 +8,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from waywo.api.deps import EngineDep, SearcherDep, SettingsDep
+from waywo.api.params import ItemId
 from waywo.errors import InvalidInputError
 from waywo.search.filters import ProjectFilters, Sort, parse_month
 from waywo.services import posts, projects
@@ -56,7 +57,7 @@ def explorer(
 
 @router.get("/projects/{project_id}", name="project_page", response_class=HTMLResponse)
 def project_page(
-    project_id: int, request: Request, engine: EngineDep, searcher: SearcherDep
+    project_id: ItemId, request: Request, engine: EngineDep, searcher: SearcherDep
 ) -> HTMLResponse:
     """Show one project, its source comment (sanitized) and similar projects."""
     project = projects.read_project(engine, project_id)
@@ -181,7 +182,7 @@ def _filters(form: dict[str, str]) -> ProjectFilters:
 def _number(text: str | None, name: str, low: int, high: int) -> int | None:
     if not text:
         return None
-    if not text.isdigit() or not low <= int(text) <= high:
+    if not (text.isascii() and text.isdigit()) or not low <= int(text) <= high:
         raise InvalidInputError(f"{name} must be a whole number from {low} to {high}")
     return int(text)
 

@@ -9,7 +9,7 @@ from celery import Task
 from waywo.services.collect.run import (
     CollectProgress,
     collect_threads,
-    discover_threads,
+    discover_if_possible,
     list_thread_ids,
 )
 from waywo.worker.context import celery_app, worker_engine, worker_settings
@@ -27,10 +27,11 @@ def collect_threads_task(
 ) -> dict[str, Any]:
     """Collect the given threads, or all known ones; progress goes to the result."""
     settings, engine = worker_settings(), worker_engine()
-    if discover:
-        discover_threads(settings, engine)
+    discovery_error = discover_if_possible(settings, engine)[1] if discover else None
     ids = thread_ids or list_thread_ids(engine, limit_threads)
-    return _collect_and_report(self, ids, limit_comments)
+    return _collect_and_report(self, ids, limit_comments) | {
+        "discovery_error": discovery_error
+    }
 
 
 @celery_app.task(name="waywo.collect_thread", bind=True)

@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, status
 
 from waywo.api.deps import CeleryDep, EngineDep, SettingsDep
+from waywo.api.params import LARGEST_ID, ItemId
 from waywo.api.routes.tasks import queued_answer
 from waywo.api.schemas.comments import (
     CommentDetail,
@@ -26,7 +27,7 @@ router = APIRouter(prefix="/api", tags=["comments"])
 @router.get("/comments")
 def list_comments(
     engine: EngineDep,
-    post_id: int | None = None,
+    post_id: Annotated[int | None, Query(ge=1, le=LARGEST_ID)] = None,
     state: CommentState | None = None,
     include_replies: bool = False,
     offset: Annotated[int, Query(ge=0)] = 0,
@@ -50,14 +51,14 @@ def list_comments(
 
 
 @router.get("/comments/{comment_id}")
-def read_comment(comment_id: int, engine: EngineDep) -> CommentDetail:
+def read_comment(comment_id: ItemId, engine: EngineDep) -> CommentDetail:
     """Return one comment, its thread, its plain text and its projects."""
     return CommentDetail.model_validate(comments.read_comment(engine, comment_id))
 
 
 @router.post("/comments/{comment_id}/process", status_code=status.HTTP_202_ACCEPTED)
 def process_comment(
-    comment_id: int,
+    comment_id: ItemId,
     request: Request,
     settings: SettingsDep,
     engine: EngineDep,

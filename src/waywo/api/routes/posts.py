@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, status
 
 from waywo.api.deps import CeleryDep, EngineDep, SettingsDep
+from waywo.api.params import ItemId
 from waywo.api.routes.tasks import queued_answer
 from waywo.api.schemas.comments import CommentPublic
 from waywo.api.schemas.posts import (
@@ -37,7 +38,7 @@ def read_chart(engine: EngineDep) -> list[MonthFigures]:
 
 @router.get("/posts/{post_id}")
 def read_post(
-    post_id: int,
+    post_id: ItemId,
     engine: EngineDep,
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query, Response, status
 from fastapi.responses import StreamingResponse
 
 from waywo.api.deps import EngineDep, SearcherDep, require_admin
-from waywo.api.params import FiltersDep
+from waywo.api.params import FiltersDep, ItemId
 from waywo.api.schemas.projects import (
     BookmarkChange,
     BookmarkState,
@@ -31,6 +31,7 @@ router = APIRouter(prefix="/api", tags=["projects"])
 Offset = Annotated[int, Query(ge=0)]
 Limit = Annotated[int, Query(ge=1, le=200)]
 SearchText = Annotated[str, Query(min_length=1, max_length=500)]
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @router.get("/search")
@@ -126,14 +127,14 @@ def export_projects(
 
 
 @router.get("/projects/{project_id}")
-def read_project(project_id: int, engine: EngineDep) -> ProjectDetail:
+def read_project(project_id: ItemId, engine: EngineDep) -> ProjectDetail:
     """Return one project with its source comment and thread."""
     return ProjectDetail.of_project(projects.read_project(engine, project_id))
 
 
 @router.get("/projects/{project_id}/similar")
 def similar_projects(
-    project_id: int,
+    project_id: ItemId,
     engine: EngineDep,
     searcher: SearcherDep,
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
@@ -152,11 +153,13 @@ def similar_projects(
 
 @router.post("/projects/{project_id}/bookmark")
 def bookmark_project(
-    project_id: int, engine: EngineDep, change: BookmarkChange | None = None
+    project_id: ItemId, change: BookmarkChange, engine: EngineDep
 ) -> BookmarkState:
-    """Toggle the bookmark, or set it with ``{"is_bookmarked": true|false}``."""
-    wanted = change.is_bookmarked if change else None
-    state = projects.set_bookmark(engine, project_id, wanted)
+    """Toggle the bookmark with ``{}``, or set it with ``{"is_bookmarked": ...}``.
+
+    The JSON body is required, so a cross-site form cannot change bookmarks.
+    """
+    state = projects.set_bookmark(engine, project_id, change.is_bookmarked)
     return BookmarkState(id=project_id, is_bookmarked=state)
 
 
@@ -165,10 +168,17 @@ def bookmark_project(
     status_code=status.HTTP_204_NO_CONTENT,
     dependencies=[Depends(require_admin)],
 )
-def delete_project(project_id: int, engine: EngineDep) -> Response:
+def delete_project(project_id: ItemId, engine: EngineDep) -> Response:
     """Delete a project; it never appears in a list or search again."""
     projects.delete_project(engine, project_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+def _cell(value: Any) -> Any:
+    text = " ".join(value) if isinstance(value, list) else value
+    if isinstance(text, str) and text[:1] in FORMULA_STARTS:
+        return "'" + text
+    return text
 
 
 def _hits(engine: EngineDep, result: SearchResult) -> list[SearchHitPublic]:
@@ -191,14 +201,15 @@ def _hits(engine: EngineDep, result: SearchResult) -> list[SearchHitPublic]:
 
 
 def _csv_lines(rows: Iterator[dict[str, Any]]) -> Iterator[str]:
-    """Yield CSV text a row at a time; lists are joined with spaces."""
+    """Yield CSV text a row at a time; lists are joined with spaces.
+
+    Text comes from HN comments through an LLM, so a cell that a spreadsheet
+    would run as a formula gets a leading apostrophe.
+    """
     buffer = io.StringIO()
     writer: csv.DictWriter[str] | None = None
     for row in rows:
-        flat = {
-            key: " ".join(value) if isinstance(value, list) else value
-            for key, value in row.items()
-        }
+        flat = {key: _cell(value) for key, value in row.items()}
         if writer is None:
             writer = csv.DictWriter(buffer, fieldnames=list(flat))
             writer.writeheader()

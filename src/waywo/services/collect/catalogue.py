@@ -68,6 +68,11 @@ def is_waywo_title(title: str) -> bool:
     return bool(TITLE_PATTERN.match(title.strip()))
 
 
+def names_its_month(title: str) -> bool:
+    """Tell whether a title says its month, as the monthly threads' titles do."""
+    return MONTH_IN_TITLE.search(title) is not None
+
+
 def thread_month(title: str | None, posted_at: int) -> tuple[int, int]:
     """Return the (year, month) a thread is about: its title's, else its post date's."""
     match = MONTH_IN_TITLE.search(title or "")

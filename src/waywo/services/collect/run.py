@@ -13,7 +13,9 @@ from waywo.errors import InvalidInputError, NotFoundError, WaywoError
 from waywo.services.collect.catalogue import (
     KNOWN_THREADS,
     is_waywo_title,
+    names_its_month,
     parse_thread_reference,
+    thread_month,
 )
 from waywo.services.collect.fetch import FetchPlan, fetch_thread
 from waywo.services.collect.store import StoreOutcome, save_post, store_snapshot
@@ -196,18 +198,38 @@ async def _fetch_item(settings: Settings, item_id: int) -> HNItem | None:
 
 
 def discover_threads(settings: Settings, engine: Engine) -> list[Post]:
-    """Find monthly threads on Algolia that we do not know yet; store them."""
+    """Find monthly threads on Algolia that we do not know yet; store them.
+
+    Only titles naming their month count, and a month already known is not
+    added twice (HN sometimes has a second post for a month).
+    """
     hits = asyncio.run(_search_threads(settings))
     known = {thread.item_id for thread in KNOWN_THREADS}
+    months = {(thread.year, thread.month) for thread in KNOWN_THREADS}
     with session_scope(engine) as session:
-        known |= set(session.scalars(select(Post.id)))
-        new_posts = [
-            save_post(session, _story_of(hit), collected_at=None)
-            for hit in hits
-            if hit.id not in known and is_waywo_title(hit.title)
-        ]
+        for post in session.execute(select(Post.id, Post.year, Post.month)):
+            known.add(post.id)
+            months.add((post.year, post.month))
+        new_posts = []
+        for hit in sorted(hits, key=lambda hit: hit.time):
+            hit_month = thread_month(hit.title, hit.time)
+            is_new = hit.id not in known and hit_month not in months
+            if is_new and is_waywo_title(hit.title) and names_its_month(hit.title):
+                new_posts.append(save_post(session, _story_of(hit), collected_at=None))
+                months.add(hit_month)
     logger.info("Discovery found %d new threads", len(new_posts))
     return new_posts
+
+
+def discover_if_possible(
+    settings: Settings, engine: Engine
+) -> tuple[list[Post], str | None]:
+    """Discover new months; a failing search is reported, and collection goes on."""
+    try:
+        return discover_threads(settings, engine), None
+    except WaywoError as exc:
+        logger.warning("Discovery failed, known threads only: %s", exc.message)
+        return [], exc.message
 
 
 async def _search_threads(settings: Settings) -> list[StoryHit]:

@@ -127,9 +127,15 @@ def _mark(comment: Comment, flag: str, outcome: StoreOutcome, counter: str) -> N
 
 
 def _refresh(comment: Comment, item: HNItem) -> bool:
-    """Bring a live comment up to date; return whether anything changed."""
-    is_changed = comment.is_deleted or comment.is_dead
-    comment.is_deleted = comment.is_dead = False
+    """Bring a live comment up to date; return whether anything changed.
+
+    A deletion on HN is final, so a stale Algolia tree cannot undo it; a dead
+    comment comes back only when Firebase itself says it lives (vouched).
+    """
+    is_changed = False
+    if comment.is_dead and item.is_from_firebase:
+        comment.is_dead = False
+        is_changed = True
     if item.text_html is not None and item.text_html != comment.text_html:
         comment.text_html = item.text_html
         comment.text_plain = html_to_text(item.text_html)

@@ -1,12 +1,13 @@
 """Extract many comments: choose them, run them a few at a time, report progress."""
 
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from sqlalchemy import Engine, func, select, update
 
+from waywo.errors import WaywoError
 from waywo.services.extract.process import Extractor, Outcome, Status
 from waywo.storage.database import session_scope
 from waywo.storage.models import Comment, CommentState
@@ -75,9 +76,11 @@ def extract_comments(
     outcomes = []
     pool = ThreadPoolExecutor(concurrency, thread_name_prefix="extract")
     try:
-        futures = [pool.submit(extractor.extract, cid, force) for cid in comment_ids]
+        futures = {
+            pool.submit(extractor.extract, cid, force): cid for cid in comment_ids
+        }
         for future in as_completed(futures):
-            outcomes.append(future.result())
+            outcomes.append(_outcome_of(future, futures[future]))
             progress.add(outcomes[-1])
             on_progress(progress)
     finally:
@@ -85,6 +88,14 @@ def extract_comments(
         # and write all or nothing.
         pool.shutdown(wait=True, cancel_futures=True)
     return outcomes
+
+
+def _outcome_of(future: Future[Outcome], comment_id: int) -> Outcome:
+    """Return a comment's outcome; an error of its own fails it, not the batch."""
+    try:
+        return future.result()
+    except WaywoError as exc:
+        return Outcome(comment_id, Status.FAILED, error=exc.message)
 
 
 def count_states(engine: Engine, comment_ids: list[int]) -> dict[str, Any]:

@@ -160,9 +160,22 @@ def write_projects(
         if comment.text_html != claimed.text_html:
             _drop_lease(comment)
             return False
+        bookmarked = set(
+            session.scalars(
+                select(Project.title).where(
+                    Project.comment_id == claimed.id, Project.is_bookmarked.is_(True)
+                )
+            )
+        )
         session.execute(delete(Project).where(Project.comment_id == claimed.id))
+        # Known limit: new rows get new ids; a bookmark follows its title.
         session.add_all(
-            Project(comment_id=claimed.id, **asdict(draft)) for draft in drafts
+            Project(
+                comment_id=claimed.id,
+                is_bookmarked=draft.title in bookmarked,
+                **asdict(draft),
+            )
+            for draft in drafts
         )
         comment.state = CommentState.PROCESSED
         comment.attempts = 0  # counts failures since the last success
