@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 from waywo.storage.database import session_scope
 from waywo.storage.embeddings import to_blob
 from waywo.storage.models import Comment, CommentState, Post, Project
+from waywo.text import html_to_text
 
 EMBEDDING_MODEL = "test-embedder"
 EMBEDDING_DIM = 8
@@ -58,6 +59,7 @@ def make_comment(
         author=f"maker{comment_id}",
         time=1_704_100_000 + comment_id,
         text_html=f"<p>Comment {comment_id} about my project</p>",
+        text_plain=f"Comment {comment_id} about my project",
         state=state,
     )
 
@@ -125,6 +127,7 @@ def seed_comments(engine: Engine, texts: list[str], first_id: int = 5000) -> lis
         for comment_id, text in zip(ids, texts, strict=True):
             comment = make_comment(comment_id, first_id)
             comment.text_html = text
+            comment.text_plain = html_to_text(text)  # as collection stores it
             session.add(comment)
     return ids
 

@@ -5,7 +5,6 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from waywo.api.schemas.projects import ProjectPublic
-from waywo.text import html_to_text
 
 
 class CommentPublic(BaseModel):
@@ -49,6 +48,7 @@ class ThreadBrief(BaseModel):
 class CommentDetail(CommentPublic):
     """One comment with its plain text, what extracting it cost, and its projects."""
 
+    text_plain: str | None = Field(exclude=True)
     llm_model: str | None
     llm_calls: int
     prompt_tokens: int | None
@@ -62,7 +62,7 @@ class CommentDetail(CommentPublic):
     @property
     def text(self) -> str:
         """The comment as plain text, as the LLM reads it."""
-        return html_to_text(self.text_html)
+        return self.text_plain or ""
 
 
 class ExtractRequest(BaseModel):

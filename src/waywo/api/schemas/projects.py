@@ -6,7 +6,6 @@ from typing import Any, Self
 from pydantic import BaseModel, ConfigDict, Field
 
 from waywo.storage.models import Project
-from waywo.text import html_to_text
 
 
 class ProjectPublic(BaseModel):
@@ -76,7 +75,7 @@ class ProjectDetail(ProjectCard):
         return cls.of(
             project,
             comment_html=comment.text_html,
-            comment_text=comment.text_plain or html_to_text(comment.text_html),
+            comment_text=comment.text_plain or "",
             thread_title=comment.post.title,
         )
 

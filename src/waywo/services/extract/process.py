@@ -33,7 +33,7 @@ from waywo.services.extract.store import ClaimedComment, ProjectDraft, Usage
 from waywo.settings import Settings
 from waywo.storage.embeddings import to_blob
 from waywo.storage.models import CommentState
-from waywo.text import comment_links, embedding_text, html_to_text
+from waywo.text import comment_links, embedding_text
 
 logger = logging.getLogger(__name__)
 
@@ -145,7 +145,7 @@ class Extractor:
     def _draft_projects(
         self, claimed: ClaimedComment, usage: Usage
     ) -> list[ProjectDraft]:
-        text = html_to_text(claimed.text_html)
+        text = claimed.text_plain or ""  # derived once, when collected
         if claimed.is_gone or not text:
             return [_invalid_draft(GONE_REASON if claimed.is_gone else EMPTY_REASON)]
 

@@ -25,6 +25,7 @@ class ClaimedComment:
     id: int
     owner: str
     text_html: str | None
+    text_plain: str | None
     author: str | None
     thread_title: str
     is_gone: bool  # deleted or dead on HN
@@ -109,6 +110,7 @@ def claim(
             id=comment.id,
             owner=owner,
             text_html=comment.text_html,
+            text_plain=comment.text_plain,
             author=comment.author,
             thread_title=thread_title,
             is_gone=comment.is_deleted or comment.is_dead,
